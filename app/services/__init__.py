@@ -1,0 +1,1 @@
+"""Use cases shared by the web UI and the CLI."""
