@@ -258,11 +258,17 @@ pre{overflow-x:auto;padding:.75rem;background:#f4f4f4}
 code{font-family:ui-monospace,monospace}
 table{border-collapse:collapse}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:start}
-img{max-width:100%}"""
+img{max-width:100%}
+p,li,h1,h2,h3,h4,h5,h6,td,th{unicode-bidi:plaintext}"""
 
 
 def html_page(markdown: str, language: Language | None, *, fallback_title: str = "") -> str:
-    """A standalone UTF-8 HTML page (no external assets) for rebuilt Markdown."""
+    """A standalone UTF-8 HTML page (no external assets) for rebuilt Markdown.
+
+    Text blocks take their direction from their own first strong character
+    (``unicode-bidi: plaintext``), so an English fallback paragraph in a draft of an RTL
+    language reads left to right with its full stop in place.
+    """
     env: dict = {}
     tokens = _visible(_RENDERER.parse(without_front_matter(markdown), env))
     body = _RENDERER.renderer.render(tokens, _RENDERER.options, env)
