@@ -1,0 +1,1 @@
+"""The working store: SQLAlchemy models, the database handle, migrations and PO sync."""

@@ -1,0 +1,296 @@
+"""SQLAlchemy 2 models: the working store behind the review server.
+
+PO files stay the canonical serialization; the database holds what files cannot: revisions,
+history, accounts, comments, suggestions, approvals and sign-offs. No IP address is stored.
+The schema is created and changed only by the Alembic migrations in ``app/store/migrations``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from app.core.states import State
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def display_name_key(name: str) -> str:
+    """Compatibility-normalised, case-folded, whitespace-collapsed: "Ayşe " and "AYŞE" collide."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    """A statement in ``source/``: one gettext domain."""
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    path: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text, default="")
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    source_revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="document", order_by="Segment.position"
+    )
+
+
+class Segment(Base):
+    """One entry of a statement's template. ``context`` is "" for none (unique-friendly)."""
+
+    __tablename__ = "segment"
+    __table_args__ = (
+        UniqueConstraint("document_id", "context", "msgid"),
+        Index("ix_segment_doc_pos", "document_id", "active", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    context: Mapped[str] = mapped_column(String(200), default="")
+    msgid: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    block: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(60), default="paragraph")
+    locations: Mapped[list] = mapped_column(JSON, default=list)
+    comments: Mapped[list] = mapped_column(JSON, default=list)
+    words: Mapped[int] = mapped_column(Integer, default=0)
+    #: False once a source amendment removed the sentence: kept for history, never deleted.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    document: Mapped[Document] = relationship(back_populates="segments")
+
+    @property
+    def msgctxt(self) -> str | None:
+        return self.context or None
+
+
+class Language(Base):
+    __tablename__ = "language"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    native_name: Mapped[str] = mapped_column(String(100), default="")
+    direction: Mapped[str] = mapped_column(String(3), default="ltr")
+    nplurals: Mapped[int] = mapped_column(Integer, default=2)
+    plural_expr: Mapped[str] = mapped_column(String(300), default="(n != 1)")
+
+
+class Translation(Base):
+    """The current translation of a segment into a language.
+
+    ``revision`` grows by one on every change; a save names the revision it started from.
+    ``synced_text``/``synced_state`` are what the PO file held at the last sync, so a change
+    on both sides is detected instead of silently overwritten.
+    """
+
+    __tablename__ = "translation"
+    __table_args__ = (
+        UniqueConstraint("segment_id", "language_id"),
+        Index("ix_translation_lang_state", "language_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default=State.EMPTY.value)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: "human", "import", "memory", "engine:<name>"; where the current text came from.
+    provenance: Mapped[str] = mapped_column(String(60), default="human")
+    #: The source text this translation was made for, when it no longer matches (fuzzy).
+    previous_source: Mapped[str | None] = mapped_column(Text)
+    translator_comments: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    synced_text: Mapped[str | None] = mapped_column(Text)
+    synced_state: Mapped[str | None] = mapped_column(String(20))
+    segment: Mapped[Segment] = relationship()
+    language: Mapped[Language] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class History(Base):
+    """Every change of a translation, including imports, reverts and approvals."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_translation", "translation_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(ForeignKey("translation.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
+class Comment(Base):
+    __tablename__ = "comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    language_id: Mapped[int | None] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
+class Suggestion(Base):
+    """A proposed text: a refused stale save, a conflicting PO edit, or a volunteer's idea."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (Index("ix_suggestion_seg_lang", "segment_id", "language_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    #: "conflict" (refused stale save), "file" (PO edited on disk meanwhile), "user".
+    origin: Mapped[str] = mapped_column(String(20), default="user")
+    #: "open", "accepted", "rejected".
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
+class User(Base):
+    """An invited volunteer, known by a pseudonymous display name; email is optional."""
+
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80), unique=True)
+    #: ``display_name_key(display_name)``: names are unique case-insensitively in every script.
+    name_key: Mapped[str] = mapped_column(String(80), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Bumped on password change or log-out everywhere: old sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # The four members Flask-Login expects, without importing it into the store.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """Session identity; changes when ``session_version`` is bumped (logs out everywhere)."""
+        return f"{self.id}:{self.session_version}"
+
+    @validates("display_name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = display_name_key(value)
+        return value
+
+
+class Membership(Base):
+    """A role, for one language or (language NULL) for all of them."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "role", "language_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    language_id: Mapped[int | None] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    user: Mapped[User] = relationship(back_populates="memberships")
+    language: Mapped[Language | None] = relationship()
+
+
+class Invite(Base):
+    """A one-time invite link; only the token's hash is stored."""
+
+    __tablename__ = "invite"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    user: Mapped[User] = relationship()
+
+
+class SignOff(Base):
+    """An editor's sign-off of a language of a document; re-opened (not deleted) by changes."""
+
+    __tablename__ = "sign_off"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reopened_reason: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[User | None] = relationship()
+
+
+class AuditLog(Base):
+    """Account and approval actions: who did what, when. Never an IP address."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[User | None] = relationship()
+
+
+class LoginFailure(Base):
+    """Failed log-ins per account (by name) for throttling; no client address is stored."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(80), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SyncState(Base):
+    """What a PO file looked like at the last sync, to notice edits made outside the app."""
+
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(500), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
