@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -121,6 +122,15 @@ class Translation(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     synced_text: Mapped[str | None] = mapped_column(Text)
     synced_state: Mapped[str | None] = mapped_column(String(20))
+    #: The machine or memory draft the current text grew from, and where it came from
+    #: ("engine:<name>", "memory"), so the editor can say how far a human edited it.
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    draft_origin: Mapped[str | None] = mapped_column(String(60))
+    draft_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Percentage of the draft a human changed (0 = unedited draft); None without a draft.
+    edit_percent: Mapped[int | None] = mapped_column(Integer)
+    #: An editor approved an unedited machine draft on purpose (recorded, and in history).
+    approved_override: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     segment: Mapped[Segment] = relationship()
     language: Mapped[Language] = relationship()
     author: Mapped[User | None] = relationship()
@@ -294,3 +304,83 @@ class SyncState(Base):
     path: Mapped[str] = mapped_column(String(500), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EngineSetting(Base):
+    """The privacy switch: an engine may receive text of a language only once enabled."""
+
+    __tablename__ = "engine_setting"
+    __table_args__ = (UniqueConstraint("engine", "language_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engine: Mapped[str] = mapped_column(String(40))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MachineCache(Base):
+    """Machine results per engine, language and source text: each text is sent at most once."""
+
+    __tablename__ = "machine_cache"
+    __table_args__ = (UniqueConstraint("engine", "language_id", "source_sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engine: Mapped[str] = mapped_column(String(40))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MemoryUnit(Base):
+    """An imported translation-memory unit (TMX, PO); the store's own translations are
+    searched directly, not copied here."""
+
+    __tablename__ = "memory_unit"
+    # No unique index over the texts: they can exceed PostgreSQL's btree row limit;
+    # duplicates are skipped on import instead.
+    __table_args__ = (Index("ix_memory_unit_lang", "language_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class GlossaryTerm(Base):
+    """A per-language glossary entry; do-not-translate terms keep their source form."""
+
+    __tablename__ = "glossary_term"
+    __table_args__ = (UniqueConstraint("language_id", "source_term"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    source_term: Mapped[str] = mapped_column(String(300))
+    target_term: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    do_not_translate: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Job(Base):
+    """A long-running job (bulk pretranslation) with progress the web UI can poll."""
+
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    engine: Mapped[str | None] = mapped_column(String(40))
+    #: "queued", "running", "done", "failed".
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    from_memory: Mapped[int] = mapped_column(Integer, default=0)
+    from_engine: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
