@@ -138,3 +138,42 @@ def login(app):
             sess["_fresh"] = True
 
     return do_login
+
+
+@pytest.fixture
+def languages_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A migrated app with the ug, tr and ru languages but no statement imported (fast):
+    for tests of accounts and roles, which need languages and nothing else."""
+    from app import create_app
+    from app.core.languages import get_language
+    from app.store.models import Language
+
+    monkeypatch.chdir(tmp_path)
+    application = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url(tmp_path),
+            "SOURCE_DIR": str(tmp_path / "source"),
+            "LOCALES_DIR": str(tmp_path / "locales"),
+            "WTF_CSRF_ENABLED": False,
+            "SYNC_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "TESTING": True,
+        }
+    )
+    database = application.extensions["terjime.db"]
+    database.upgrade()
+    with database.session() as session:
+        for code in ("ug", "tr", "ru"):
+            language = get_language(code)
+            session.add(
+                Language(
+                    code=code,
+                    name=language.english_name,
+                    native_name=language.native_name,
+                    direction=language.direction,
+                )
+            )
+    yield application
+    database.dispose()

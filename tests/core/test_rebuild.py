@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from samples import STATEMENT
 
 from app.core.document import markdown_parser, parse_document
 from app.core.inline import InlineError, LinkTarget, restore
@@ -16,26 +17,6 @@ from app.core.rebuild import escape_line_start, rebuild_markdown, render
 
 BUNDLED = Path(__file__).resolve().parents[2] / "source" / "statement.md"
 
-STATEMENT = """\
-# Civil Society calls for urgent measures
-
-Ahead of World Refugee Day 2022, a group of 22 groups are calling on governments. As crimes \
-unfold in the Uyghur region of China—including mass detention—Uyghurs outside China are at risk.
-
-Research shows that more than 1,500 Uyghurs have been detained. Our organizations call on:
-
-- Governments to implement proactive resettlement programs;
-- Governments to reject criminal justice cooperation requests;
-- Parliamentary committees to launch enquiries; and
-- UNHCR to continue registering Uyghurs.
-
-No return is safe for Uyghurs. Immediate steps are urgently needed.
-
-<!-- terjime: signatories -->
-1. Alberta Uyghur Association
-2. ASEAN Parliamentarians for Human Rights (APHR)
-3. Uyghur U.K. Association
-"""
 
 VERBATIM = {
     "table": "| col *a* | col b |\n|---|---|\n| *x* | [y](https://y.org) |\n",

@@ -3,46 +3,29 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from conftest import TEST_PASSWORD, database_url
+from conftest import TEST_PASSWORD
 from sqlalchemy import func, select
 
 from app.services import accounts
-from app.store.models import ApiToken, AuditLog, Invite, Language, User
+from app.store.models import ApiToken, AuditLog, Invite, User
 
 ADMIN_PAGES = ["/admin/people", "/admin/audit", "/admin/people/1"]
-ADMIN_POSTS = ["/admin/invites", "/admin/invites/1/revoke", "/admin/people/1/roles",
-               "/admin/people/1/roles/1/remove", "/admin/people/1/active"]
+ADMIN_POSTS = [
+    "/admin/invites",
+    "/admin/invites/1/revoke",
+    "/admin/people/1/roles",
+    "/admin/people/1/roles/1/remove",
+    "/admin/people/1/active",
+]
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Accounts need languages but no statement: a migrated app without the import (fast).
-
-    Overrides conftest's ``app``, so ``client``, ``make_user`` and ``login`` use this one.
-    """
-    from app import create_app
-    from app.core.languages import get_language
-
-    monkeypatch.chdir(tmp_path)
-    application = create_app({
-        "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret",
-        "DATABASE_URL": database_url(tmp_path), "SOURCE_DIR": str(tmp_path / "source"),
-        "LOCALES_DIR": str(tmp_path / "locales"), "WTF_CSRF_ENABLED": False,
-        "SYNC_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "TESTING": True,
-    })
-    database = application.extensions["terjime.db"]
-    database.upgrade()
-    with database.session() as session:
-        for code in ("ug", "tr", "ru"):
-            language = get_language(code)
-            session.add(Language(code=code, name=language.english_name,
-                                 native_name=language.native_name,
-                                 direction=language.direction))
-    yield application
-    database.dispose()
+def app(languages_app):
+    """Overrides conftest's ``app``: accounts need languages but no statement (fast);
+    ``client``, ``make_user`` and ``login`` use this one."""
+    return languages_app
 
 
 @pytest.fixture
@@ -76,10 +59,16 @@ def test_anonymous_is_sent_to_log_in(client, path) -> None:
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize(("role", "languages"), [
-    ("translator", ["ug"]), ("translator", None), ("editor", ["ug"]), ("editor", None),
-    ("publisher", None),
-])
+@pytest.mark.parametrize(
+    ("role", "languages"),
+    [
+        ("translator", ["ug"]),
+        ("translator", None),
+        ("editor", ["ug"]),
+        ("editor", None),
+        ("publisher", None),
+    ],
+)
 def test_other_roles_get_403(client, make_user, login, role, languages) -> None:
     login(client, make_user("Someone", role, languages))
     for path in ADMIN_PAGES:
@@ -92,8 +81,9 @@ def test_admin_api_token_does_not_open_admin_pages(app, admin, db) -> None:
     with db() as session:
         token = accounts.create_token(session, session.get(User, admin), "script")
     bearer = app.test_client()
-    assert bearer.get("/admin/people", headers={"Authorization": f"Bearer {token}"}) \
-        .status_code == 403
+    assert (
+        bearer.get("/admin/people", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+    )
 
 
 # --- invites -------------------------------------------------------------------------------
@@ -105,14 +95,22 @@ def test_people_page_lists_roles_and_languages(client, admin, make_user) -> None
     page = client.get("/admin/people")
     assert page.status_code == 200
     html = page.data.decode()
-    for text in ("Amina", "translator · tr", "translator · ug", "Gülnar",
-                 "editor · all languages", "Coordinator", 'lang="ug" dir="rtl"'):
+    for text in (
+        "Amina",
+        "translator · tr",
+        "translator · ug",
+        "Gülnar",
+        "editor · all languages",
+        "Coordinator",
+        'lang="ug" dir="rtl"',
+    ):
         assert text in html, text
 
 
 def test_invite_created_in_the_ui_is_shown_once_and_works(app, client, admin, db) -> None:
-    response = client.post("/admin/invites", data={"role": "translator",
-                                                   "languages": ["ug", "ru"], "days": "3"})
+    response = client.post(
+        "/admin/invites", data={"role": "translator", "languages": ["ug", "ru"], "days": "3"}
+    )
     assert response.status_code == 200
     link = invite_link(response)
     assert link.startswith("http://localhost/invite/")
@@ -123,12 +121,15 @@ def test_invite_created_in_the_ui_is_shown_once_and_works(app, client, admin, db
         assert link.rsplit("/", 1)[1] not in invite.token_hash
     newcomer = app.test_client()
     path = link.removeprefix("http://localhost")
-    assert newcomer.post(path, data={"display_name": "Newcomer", "password": "x" * 12,
-                                     "confirm": "x" * 12}).status_code == 302
+    assert (
+        newcomer.post(
+            path, data={"display_name": "Newcomer", "password": "x" * 12, "confirm": "x" * 12}
+        ).status_code
+        == 302
+    )
     with db() as session:
         user = accounts.find_user(session, "Newcomer")
-        assert accounts.describe_memberships(user) == [("translator", "ru"),
-                                                       ("translator", "ug")]
+        assert accounts.describe_memberships(user) == [("translator", "ru"), ("translator", "ug")]
     assert audit_actions(db)[-2:] == ["invite.create", "invite.accept"]
 
 
@@ -139,20 +140,24 @@ def test_invite_link_uses_public_url(app, client, admin) -> None:
 
 
 def test_invite_for_all_languages(client, admin, db) -> None:
-    response = client.post("/admin/invites", data={"role": "editor", "languages": ["*", "ug"],
-                                                   "days": "7"})
+    response = client.post(
+        "/admin/invites", data={"role": "editor", "languages": ["*", "ug"], "days": "7"}
+    )
     assert response.status_code == 200
     with db() as session:
         assert session.scalar(select(Invite.languages)) == []
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"role": "translator", "days": "7"}, "Choose the languages"),
-    ({"role": "admin", "languages": ["ug"], "days": "7"}, "covers every language"),
-    ({"role": "translator", "languages": ["xx"], "days": "7"}, "is not a valid choice"),
-    ({"role": "overlord", "days": "7"}, "Not a valid choice"),
-    ({"role": "translator", "languages": ["ug"], "days": "0"}, "Number must be between"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"role": "translator", "days": "7"}, "Choose the languages"),
+        ({"role": "admin", "languages": ["ug"], "days": "7"}, "covers every language"),
+        ({"role": "translator", "languages": ["xx"], "days": "7"}, "is not a valid choice"),
+        ({"role": "overlord", "days": "7"}, "Not a valid choice"),
+        ({"role": "translator", "languages": ["ug"], "days": "0"}, "Number must be between"),
+    ],
+)
 def test_invite_errors_are_shown_next_to_the_field(client, admin, db, data, message) -> None:
     response = client.post("/admin/invites", data=data)
     assert response.status_code == 400
@@ -179,11 +184,13 @@ def test_roles_can_be_added_and_removed(client, admin, make_user, db) -> None:
     user_id = make_user("Amina", "translator", ["ug"])
     page = client.get(f"/admin/people/{user_id}")
     assert page.status_code == 200 and b"Amina" in page.data
-    response = client.post(f"/admin/people/{user_id}/roles",
-                           data={"role": "editor", "languages": ["tr"]})
+    response = client.post(
+        f"/admin/people/{user_id}/roles", data={"role": "editor", "languages": ["tr"]}
+    )
     assert response.status_code == 302
-    duplicate = client.post(f"/admin/people/{user_id}/roles",
-                            data={"role": "editor", "languages": ["tr"]})
+    duplicate = client.post(
+        f"/admin/people/{user_id}/roles", data={"role": "editor", "languages": ["tr"]}
+    )
     assert duplicate.status_code == 400 and b"already has that role" in duplicate.data
     with db() as session:
         user = session.get(User, user_id)
@@ -218,18 +225,22 @@ def test_deactivation_ends_sessions_and_tokens(app, client, admin, make_user, lo
     assert client.post(f"/admin/people/{user_id}/active", data={"active": "0"}).status_code == 302
     assert browser.get("/account").status_code == 302
     assert app.test_client().get("/account", headers=bearer).status_code == 302
-    refused = app.test_client().post("/login", data={"display_name": "Amina",
-                                                     "password": TEST_PASSWORD})
+    refused = app.test_client().post(
+        "/login", data={"display_name": "Amina", "password": TEST_PASSWORD}
+    )
     assert b"deactivated" in refused.data
     with db() as session:
         assert session.scalar(select(ApiToken.revoked_at)) is not None
     assert b"deactivated" in client.get("/admin/people").data
     client.post(f"/admin/people/{user_id}/active", data={"active": "1"})
     fresh = app.test_client()
-    assert fresh.post("/login", data={"display_name": "Amina",
-                                      "password": TEST_PASSWORD}).status_code == 302
-    assert app.test_client().get("/account", headers=bearer).status_code == 302, \
+    assert (
+        fresh.post("/login", data={"display_name": "Amina", "password": TEST_PASSWORD}).status_code
+        == 302
+    )
+    assert app.test_client().get("/account", headers=bearer).status_code == 302, (
         "revoked tokens stay revoked"
+    )
     assert audit_actions(db)[-2:] == ["user.deactivate", "user.activate"]
 
 

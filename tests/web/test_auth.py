@@ -4,45 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
-from conftest import TEST_PASSWORD, database_url
+from conftest import TEST_PASSWORD
 from sqlalchemy import inspect, select, text, update
 
 from app.services import accounts
-from app.store.models import ApiToken, AuditLog, Invite, Language, LoginFailure, User
+from app.store.models import ApiToken, AuditLog, Invite, LoginFailure, User
 
 NEW_PASSWORD = "a whole new passphrase"
 CLIENT = "198.51.100.23"
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Accounts need languages but no statement: a migrated app without the import (fast).
-
-    Overrides conftest's ``app``, so ``client``, ``make_user`` and ``login`` use this one.
-    """
-    from app import create_app
-    from app.core.languages import get_language
-
-    monkeypatch.chdir(tmp_path)
-    application = create_app({
-        "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret",
-        "DATABASE_URL": database_url(tmp_path), "SOURCE_DIR": str(tmp_path / "source"),
-        "LOCALES_DIR": str(tmp_path / "locales"), "WTF_CSRF_ENABLED": False,
-        "SYNC_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "TESTING": True,
-    })
-    database = application.extensions["terjime.db"]
-    database.upgrade()
-    with database.session() as session:
-        for code in ("ug", "tr", "ru"):
-            language = get_language(code)
-            session.add(Language(code=code, name=language.english_name,
-                                 native_name=language.native_name,
-                                 direction=language.direction))
-    yield application
-    database.dispose()
+def app(languages_app):
+    """Overrides conftest's ``app``: accounts need languages but no statement (fast);
+    ``client``, ``make_user`` and ``login`` use this one."""
+    return languages_app
 
 
 @pytest.fixture
@@ -51,8 +29,13 @@ def db(app):
     return app.extensions["terjime.db"].session
 
 
-def log_in(client, name: str, password: str = TEST_PASSWORD, next: str | None = None,
-           client_addr: str = CLIENT):
+def log_in(
+    client,
+    name: str,
+    password: str = TEST_PASSWORD,
+    next: str | None = None,
+    client_addr: str = CLIENT,
+):
     data = {"display_name": name, "password": password}
     if next is not None:
         data["next"] = next
@@ -113,8 +96,12 @@ def test_login_refused_for_deactivated_account(client, make_user, db) -> None:
 def test_account_is_throttled_after_five_failures(app, client, make_user, db) -> None:
     make_user("Amina", "translator", ["ug"])
     for attempt in range(5):  # from different clients: the per-account limit applies
-        assert log_in(client, "amina", "wrong password", client_addr=f"203.0.113.{attempt}") \
-            .status_code == 401
+        assert (
+            log_in(
+                client, "amina", "wrong password", client_addr=f"203.0.113.{attempt}"
+            ).status_code
+            == 401
+        )
     refused = log_in(client, "Amina", client_addr="203.0.113.99")  # even the right password
     assert refused.status_code == 429 and b"Too many failed log-ins for this name" in refused.data
     assert not logged_in(client)
@@ -190,9 +177,14 @@ def test_change_password_logs_out_other_sessions(app, make_user) -> None:
     laptop, phone = app.test_client(), app.test_client()
     log_in(laptop, "Amina")
     log_in(phone, "Amina")
-    response = laptop.post("/account/password", data={
-        "password-current_password": TEST_PASSWORD, "password-password": NEW_PASSWORD,
-        "password-confirm": NEW_PASSWORD})
+    response = laptop.post(
+        "/account/password",
+        data={
+            "password-current_password": TEST_PASSWORD,
+            "password-password": NEW_PASSWORD,
+            "password-confirm": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert logged_in(laptop), "the browser that changed the password stays logged in"
     assert not logged_in(phone), "every other session ends"
@@ -200,18 +192,27 @@ def test_change_password_logs_out_other_sessions(app, make_user) -> None:
     assert log_in(phone, "Amina", NEW_PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize(("current", "new", "confirm", "message"), [
-    ("wrong password!", NEW_PASSWORD, NEW_PASSWORD, b"not your current password"),
-    (TEST_PASSWORD, "short", "short", b"at least 10 characters"),
-    (TEST_PASSWORD, "Amina Amina", "Amina Amina", b""),  # fine: not equal to the name
-    (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", b"The two passwords differ."),
-])
-def test_change_password_errors_sit_next_to_the_field(client, make_user, login, current, new,
-                                                      confirm, message) -> None:
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("wrong password!", NEW_PASSWORD, NEW_PASSWORD, b"not your current password"),
+        (TEST_PASSWORD, "short", "short", b"at least 10 characters"),
+        (TEST_PASSWORD, "Amina Amina", "Amina Amina", b""),  # fine: not equal to the name
+        (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", b"The two passwords differ."),
+    ],
+)
+def test_change_password_errors_sit_next_to_the_field(
+    client, make_user, login, current, new, confirm, message
+) -> None:
     login(client, make_user("Amina", "translator", ["ug"]))
-    response = client.post("/account/password", data={
-        "password-current_password": current, "password-password": new,
-        "password-confirm": confirm})
+    response = client.post(
+        "/account/password",
+        data={
+            "password-current_password": current,
+            "password-password": new,
+            "password-confirm": confirm,
+        },
+    )
     if not message:
         assert response.status_code == 302
         return
@@ -222,9 +223,14 @@ def test_change_password_errors_sit_next_to_the_field(client, make_user, login, 
 
 def test_password_equal_to_display_name_is_refused(client, make_user, login) -> None:
     login(client, make_user("Amina Amina Amina", "translator", ["ug"]))
-    response = client.post("/account/password", data={
-        "password-current_password": TEST_PASSWORD, "password-password": "amina amina amina",
-        "password-confirm": "amina amina amina"})
+    response = client.post(
+        "/account/password",
+        data={
+            "password-current_password": TEST_PASSWORD,
+            "password-password": "amina amina amina",
+            "password-confirm": "amina amina amina",
+        },
+    )
     assert response.status_code == 400 and b"must not be your display name" in response.data
 
 
@@ -241,14 +247,19 @@ def test_profile_name_is_unique_in_any_case(client, make_user, login, db) -> Non
     make_user("Amina", "translator", ["ug"])
     user_id = make_user("Dilnur", "translator", ["ug"])
     login(client, user_id)
-    taken = client.post("/account/profile", data={"profile-display_name": "  AMINA ",
-                                                  "profile-email": ""})
+    taken = client.post(
+        "/account/profile", data={"profile-display_name": "  AMINA ", "profile-email": ""}
+    )
     assert taken.status_code == 400 and b"That display name is taken" in taken.data
-    bad_email = client.post("/account/profile", data={"profile-display_name": "Dilnur",
-                                                      "profile-email": "not-an-address"})
+    bad_email = client.post(
+        "/account/profile",
+        data={"profile-display_name": "Dilnur", "profile-email": "not-an-address"},
+    )
     assert bad_email.status_code == 400 and b"does not look like an email" in bad_email.data
-    ok = client.post("/account/profile", data={"profile-display_name": "Гүлнар",
-                                               "profile-email": "g@example.org"})
+    ok = client.post(
+        "/account/profile",
+        data={"profile-display_name": "Гүлнар", "profile-email": "g@example.org"},
+    )
     assert ok.status_code == 302
     with db() as session:
         user = session.get(User, user_id)
@@ -300,11 +311,24 @@ def make_invite(db, role: str = "translator", languages=("ug",), days: int = 7) 
         return accounts.create_invite(session, role, list(languages), None, days=days)
 
 
-def accept(client, token: str, name: str = "Newcomer", password: str = NEW_PASSWORD,
-           confirm: str | None = None, email: str = "", path: str = "invite"):
-    return client.post(f"/{path}/{token}", data={
-        "display_name": name, "password": password, "confirm": confirm or password,
-        "email": email})
+def accept(
+    client,
+    token: str,
+    name: str = "Newcomer",
+    password: str = NEW_PASSWORD,
+    confirm: str | None = None,
+    email: str = "",
+    path: str = "invite",
+):
+    return client.post(
+        f"/{path}/{token}",
+        data={
+            "display_name": name,
+            "password": password,
+            "confirm": confirm or password,
+            "email": email,
+        },
+    )
 
 
 def test_invite_accept_then_log_in(app, client, db) -> None:
@@ -346,16 +370,20 @@ def test_expired_and_unknown_invites_are_refused(client, db) -> None:
         assert session.scalar(select(User.id)) is None
 
 
-@pytest.mark.parametrize(("name", "password", "confirm", "message"), [
-    ("x", NEW_PASSWORD, None, b"2 to 40 characters"),
-    ("a" * 41, NEW_PASSWORD, None, b"2 to 40 characters"),
-    ("Newcomer", "too short", None, b"at least 10 characters"),
-    ("Long Name Here", "long name here", None, b"must not be your display name"),
-    ("Newcomer", NEW_PASSWORD, "something else", b"The two passwords differ."),
-    ("amina", NEW_PASSWORD, None, b"That display name is taken"),
-])
-def test_invite_form_errors_change_nothing(client, db, make_user, name, password, confirm,
-                                           message) -> None:
+@pytest.mark.parametrize(
+    ("name", "password", "confirm", "message"),
+    [
+        ("x", NEW_PASSWORD, None, b"2 to 40 characters"),
+        ("a" * 41, NEW_PASSWORD, None, b"2 to 40 characters"),
+        ("Newcomer", "too short", None, b"at least 10 characters"),
+        ("Long Name Here", "long name here", None, b"must not be your display name"),
+        ("Newcomer", NEW_PASSWORD, "something else", b"The two passwords differ."),
+        ("amina", NEW_PASSWORD, None, b"That display name is taken"),
+    ],
+)
+def test_invite_form_errors_change_nothing(
+    client, db, make_user, name, password, confirm, message
+) -> None:
     make_user("Amina", "translator", ["ug"])
     token = make_invite(db)
     response = accept(client, token, name=name, password=password, confirm=confirm)
@@ -419,8 +447,9 @@ def test_no_address_is_stored_anywhere(app, client, make_user, db, login) -> Non
         log_in(client, "Amina", "wrong password", client_addr=address)
         log_in(client, "Nobody", "wrong password", client_addr=address)
         log_in(client, "Amina", client_addr=address)
-        client.post("/account/tokens", data={"token-name": "t"},
-                    environ_base={"REMOTE_ADDR": address})
+        client.post(
+            "/account/tokens", data={"token-name": "t"}, environ_base={"REMOTE_ADDR": address}
+        )
         client.post("/logout", environ_base={"REMOTE_ADDR": address})
     engine = app.extensions["terjime.db"].engine
     with engine.connect() as connection:
