@@ -20,7 +20,10 @@ def app_session(upgrade: bool = True) -> Iterator[tuple[Flask, Session]]:
     """An application context and a committed-on-success session; migrates first by default."""
     app = make_app()
     database = app.extensions["terjime.db"]
-    if upgrade:
-        database.upgrade()
-    with app.app_context(), database.session() as session:
-        yield app, session
+    try:
+        if upgrade:
+            database.upgrade()
+        with app.app_context(), database.session() as session:
+            yield app, session
+    finally:
+        database.dispose()  # a command's connections end with it (PostgreSQL notices leaks)
