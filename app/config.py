@@ -64,6 +64,15 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "PUBLIC_URL": os.environ.get("TERJIME_PUBLIC_URL", ""),
+        # Machine translation (app.mt): keys and URLs only ever come from the environment
+        # (or these overrides), never from the repository. DEEPL_FREE "" = guess from the key.
+        **{name: os.environ.get(name, "") for name in (
+            "TERJIME_MICROSOFT_KEY", "TERJIME_MICROSOFT_REGION", "TERJIME_DEEPL_KEY",
+            "TERJIME_DEEPL_FREE", "TERJIME_LIBRETRANSLATE_URL", "TERJIME_LIBRETRANSLATE_API_KEY",
+            "TERJIME_LIBRETRANSLATE_SELF_HOSTED")},
+        "TERJIME_MT_TIMEOUT": float(os.environ.get("TERJIME_MT_TIMEOUT", "10")),
+        "TERJIME_MT_RETRIES": int(os.environ.get("TERJIME_MT_RETRIES", "2")),
+        "TERJIME_MT_BACKOFF": float(os.environ.get("TERJIME_MT_BACKOFF", "0.5")),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:
