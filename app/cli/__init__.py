@@ -22,6 +22,10 @@ LAZY_COMMANDS = {
     "db": "app.cli.server",
     "sync": "app.cli.server",
     "serve": "app.cli.server",
+    "mt": "app.cli.mt",
+    "pretranslate": "app.cli.pretranslate",
+    "memory": "app.cli.memory",
+    "glossary": "app.cli.memory",
 }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.core.states import State
 from app.services.importer import reopen_sign_offs
 from app.services.permissions import Action, can
+from app.services.provenance import Draft, is_unedited_machine_draft, origin_label, save_values
 from app.services.segment_queries import (  # noqa: F401  (re-exported: one public surface)
     PAGE_SIZE,
     Filters,
@@ -271,12 +272,13 @@ def _reopen(session: Session, row: Translation, user: User, what: str) -> None:
 
 def save_translation(session: Session, target: Translation | int | tuple, text: object,
                      base_revision: object, user: User, *, provenance: str = "human",
-                     keep_refused: bool = True) -> SaveResult:
+                     keep_refused: bool = True, draft: Draft | None = None) -> SaveResult:
     """Save ``text`` over revision ``base_revision`` of a translation.
 
     ``target`` is a Translation, its id, or ``(segment, language)``. A stale save changes
     nothing but, unless ``keep_refused`` is False, keeps the text as an open suggestion and
     returns the conflict. Saving the current text again is a no-op, not a new revision.
+    ``draft`` is the machine or memory suggestion the text was started from (provenance).
     """
     text = clean_text(text)
     base = clean_revision(base_revision)
@@ -290,7 +292,8 @@ def save_translation(session: Session, target: Translation | int | tuple, text: 
         if _unchanged(row, text, state):
             return SaveResult(row, changed=False)
         if _write(session, row, base, user, action="save", text=text, state=state,
-                  author_id=user.id, provenance=provenance, previous_source=None):
+                  author_id=user.id, previous_source=None,
+                  **save_values(row, text, provenance, draft, utcnow())):
             _reopen(session, row, user, "edited")
             return SaveResult(row)
     current = _current(session, row) if row.revision == base else row
@@ -314,7 +317,8 @@ def _unchanged(row: Translation, text: str, state: str) -> bool:
 
 def approve(session: Session, translation: Translation, base_revision: object, user: User,
             override: bool = False) -> Translation:
-    """Approve a human translation (a draft only with ``override``); editors only."""
+    """Approve a human translation; editors only. A draft, or an unedited machine draft
+    (:mod:`app.services.provenance`), only with ``override``, which is recorded."""
     base = clean_revision(base_revision)
     language = session.get(Language, translation.language_id)
     require_permission(user, Action.APPROVE, language)
@@ -324,19 +328,29 @@ def approve(session: Session, translation: Translation, base_revision: object, u
         raise ValidationError("an empty translation cannot be approved")
     if translation.state == State.APPROVED.value:
         return translation
+    machine = is_unedited_machine_draft(translation)
+    if machine and not override:
+        raise ValidationError(
+            f"this is an unedited machine draft from {origin_label(translation.draft_origin)}: "
+            "edit it first, or approve it as is with the override")
     if translation.state == State.DRAFT.value and not override:
         raise ValidationError("this translation needs editing: save it as translated first "
                               "(or approve it with the override)")
-    if not _write(session, translation, base, user, action="approve",
-                  note="override: approved a draft" if override else "",
-                  state=State.APPROVED.value, previous_source=None):
+    overridden = machine or translation.state == State.DRAFT.value
+    note = ("approved unedited machine draft (override)" if machine
+            else "override: approved a draft" if overridden else "")
+    if not _write(session, translation, base, user, action="approve", note=note,
+                  state=State.APPROVED.value, previous_source=None,
+                  approved_override=overridden):
         current = _current(session, translation)
         raise Conflict.of(current)
     segment = session.get(Segment, translation.segment_id)
     document = session.get(Document, segment.document_id)
+    details = {"unedited_machine_draft": True, "engine": translation.draft_origin} if machine \
+        else {}
     _audit(session, user, "approve", f"{document.name}/{language.code}",
            segment=segment.id, position=segment.position + 1, revision=translation.revision,
-           override=override)
+           override=overridden, **details)
     return translation
 
 
@@ -372,7 +386,8 @@ def revert(session: Session, translation: Translation, history_id: int, user: Us
     base = translation.revision
     if not _write(session, translation, base, user, action="revert",
                   note=f"reverted to revision {old.revision}", text=old.text, state=state,
-                  author_id=user.id, provenance="human", previous_source=None):
+                  author_id=user.id, previous_source=None,
+                  **save_values(translation, old.text, "human", None, utcnow())):
         current = _current(session, translation)
         raise Conflict.of(current)
     _reopen(session, translation, user, "reverted")

@@ -33,7 +33,9 @@
       status: form.querySelector("[data-role=status]"),
       conflict: article.querySelector("[data-role=conflict]"),
       approve: form.querySelector("[data-action=approve]"),
-      needsEdit: form.querySelector("[data-action=needs-edit]")
+      needsEdit: form.querySelector("[data-action=needs-edit]"),
+      draftOrigin: form.querySelector("input[name=draft_origin]"),
+      draftText: form.querySelector("input[name=draft_text]")
     };
   }
 
@@ -62,10 +64,12 @@
     p.badge.textContent = LABELS[state] || state;
     p.article.className = p.article.className.replace(/\bstate-\w+/, "state-" + state);
     if (p.approve) {
-      if (state === "draft") {
+      /* an unedited machine draft (assist.js keeps data-machine-draft) needs the override too */
+      var machine = p.approve.getAttribute("data-machine-draft") === p.text.value;
+      if (state === "draft" || (machine && state !== "approved")) {
         p.approve.setAttribute("name", "override");
         p.approve.setAttribute("value", "1");
-        p.approve.textContent = "Approve as is";
+        p.approve.textContent = machine ? "Approve unedited machine draft" : "Approve as is";
       } else {
         p.approve.removeAttribute("name");
         p.approve.removeAttribute("value");
@@ -132,10 +136,16 @@
   function save(form) {
     var p = parts(form);
     var text = p.text.value;
+    var body = { text: text, revision: parseInt(p.revision.value, 10) };
+    if (p.draftOrigin && p.draftOrigin.value) {  /* a suggestion was inserted: its provenance */
+      body.draft_origin = p.draftOrigin.value;
+      body.draft_text = p.draftText.value;
+    }
     show(p, "Saving…");
-    return call("PUT", api + "/" + p.id, { text: text, revision: parseInt(p.revision.value, 10) })
+    return call("PUT", api + "/" + p.id, body)
       .then(function (r) {
         if (r.status === 200) {
+          if (p.draftOrigin) { p.draftOrigin.value = ""; p.draftText.value = ""; }
           markSaved(p, text);
           setState(p, r.data.state, r.data.revision);
           hideConflict(p);
@@ -159,11 +169,13 @@
 
   function approve(form) {
     var p = parts(form);
+    /* the override is what the button offered when pressed, never what a save made of it */
+    var override = p.approve.getAttribute("name") === "override";
     var first = p.text.value !== p.text.defaultValue ? save(form) : Promise.resolve(true);
     return first.then(function (ok) {
       if (!ok) { return false; }
       var body = { revision: parseInt(p.revision.value, 10) };
-      if (p.approve.getAttribute("name") === "override") { body.override = true; }
+      if (override) { body.override = true; }
       show(p, "Approving…");
       return call("POST", api + "/" + p.id + "/approve", body).then(function (r) {
         if (r.status === 200) {

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from app.project import Project
 from app.store.db import Database
 
-BLUEPRINTS = ("auth", "dashboard", "editor", "api", "admin", "files")
+BLUEPRINTS = ("auth", "dashboard", "editor", "api", "admin", "files", "assist", "engines",
+              "glossary", "memory")
 
 
 def database() -> Database:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from app.services import signoff, translations
+from app.services import provenance, signoff, translations
 from app.services.permissions import Action
 from app.services.segment_queries import Filters, parse_page
 from app.services.translations import Conflict, NotFound, ValidationError
@@ -114,7 +114,10 @@ def segments(doc: str, lang: str):
 @bp.put(SEGMENTS + "/<int:segment_id>")
 @require(Action.TRANSLATE)
 def save_segment(doc: str, lang: str, segment_id: int):
-    """``{"text", "revision"}`` → 200 ``{"revision", "state"}``, or 409 with the current text."""
+    """``{"text", "revision"}`` → 200 ``{"revision", "state"}``, or 409 with the current text.
+
+    Optional ``"draft_origin"`` (``memory`` / ``engine:<name>``) and ``"draft_text"``: the
+    suggestion the text was started from, for its provenance."""
     document, language = lookup(doc, lang)
     session = db_session()
     segment, row = translations.segment_translation(session, document, segment_id, language)
@@ -123,7 +126,8 @@ def save_segment(doc: str, lang: str, segment_id: int):
         raise ValidationError('both "text" and "revision" are required')
     if not isinstance(data["revision"], int) or isinstance(data["revision"], bool):
         raise ValidationError('"revision" must be a whole number')
-    result = translations.save_translation(session, row, data["text"], data["revision"], me())
+    result = translations.save_translation(session, row, data["text"], data["revision"], me(),
+                                           draft=provenance.posted_draft(data))
     if not result.ok:
         session.commit()  # the refused text is kept as a suggestion
         return _conflict(result.conflict)

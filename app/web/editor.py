@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, select, true
 from werkzeug.exceptions import Forbidden
 
 from app.core.states import State
-from app.services import discussion, signoff, translations
+from app.services import discussion, provenance, signoff, translations
 from app.services.permissions import Action, can
 from app.services.preview import build_preview, isolate_latin, word_diff
 from app.services.segment_queries import STATES, Filters, parse_page
@@ -197,7 +197,8 @@ def _save_typed(document: Document, language: Language, segment: Segment):
         base = translations.clean_revision(request.form.get("revision", ""))
         if text is None or translations.clean_text(text) == row.text:
             return row, base, None
-        result = translations.save_translation(session, row, text, base, me())
+        result = translations.save_translation(session, row, text, base, me(),
+                                               draft=provenance.posted_draft(request.form))
     except ValidationError as error:
         return None, None, _refused(document, language, segment, str(error), text)
     if not result.ok:
@@ -218,7 +219,8 @@ def save(doc: str, lang: str, segment_id: int):
         return _refused(document, language, segment, "the form sent no text", None, 400)
     try:
         result = translations.save_translation(session, (segment, language), text,
-                                               request.form.get("revision", ""), me())
+                                               request.form.get("revision", ""), me(),
+                                               draft=provenance.posted_draft(request.form))
     except ValidationError as error:
         return _refused(document, language, segment, str(error), text)
     if not result.ok:
