@@ -107,3 +107,67 @@ def test_translate_approve_and_preview_in_uyghur(browser, server: Server) -> Non
     assert outside == [], f"requests left loopback: {outside}"
     csp = [text for text in console_errors if "Content Security Policy" in text]
     assert csp == [], csp
+
+
+def test_translator_inserts_a_machine_suggestion_with_the_keyboard(
+    browser, project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from libre_server import LibreServer
+
+    catalogs.init(Project(), ["ug"])
+    with LibreServer(translate=lambda text, source, target: f"ماشىنا: {text}") as libre:
+        monkeypatch.setenv("TERJIME_LIBRETRANSLATE_URL", libre.url)
+        running = Server(project_dir)
+        try:
+            running.wait_ready()
+            for command in (
+                [
+                    "user",
+                    "add",
+                    "Dilnur",
+                    "--role",
+                    "translator",
+                    "--lang",
+                    "ug",
+                    "--password-stdin",
+                ],
+                ["mt", "enable", "libre", "--lang", "ug"],
+            ):
+                subprocess.run(
+                    [TERJIME, *command],
+                    input=TEST_PASSWORD,
+                    text=True,
+                    cwd=project_dir,
+                    check=True,
+                    capture_output=True,
+                )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            requests: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(running.url("/login"))
+            page.fill("#display_name", "Dilnur")
+            page.fill("#password", TEST_PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url(running.url("/"))
+
+            page.goto(running.url("/documents/statement/ug"))
+            first = page.locator("article.segment").first
+            target = first.locator(".seg-form textarea[name=text]")
+            target.click()
+            assert libre.translate_requests == []  # opening the panel sends nothing
+            page.keyboard.press("Control+m")
+            page.keyboard.press("a")  # ask the enabled engines
+            first.get_by_text("ماشىنا: Civil Society calls").first.wait_for()
+            page.keyboard.press("Control+m")
+            page.keyboard.press("1")  # insert suggestion 1
+            assert target.input_value() == (
+                "ماشىنا: Civil Society calls for urgent measures to protect Uyghurs at risk "
+                "of refoulement"
+            )
+            shot(page, "05-translator-machine-suggestion")
+            page.keyboard.press("Control+Enter")
+            first.locator("[data-role=badge]").filter(has_text="Translated").wait_for()
+            assert len(libre.translate_requests) == 1
+            assert [u for u in requests if not u.startswith((running.url(""), "data:"))] == []
+        finally:
+            assert running.stop() == 0, running.output
