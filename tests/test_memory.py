@@ -198,7 +198,8 @@ def test_bad_tmx_files_change_nothing(store, data: bytes, languages, message: st
     assert unit_count(store) == 0
 
 
-def test_tmx_export_round_trip(store, editor) -> None:
+def test_tmx_export_round_trip(store, editor, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.checks.CHECKS", {})  # placeholder texts; the gate is tested apart
     rows = segments(store)
     save(store, editor, rows[1][0], "بىرىنچى", approve=True)
     save(store, editor, rows[2][0], "ئىككىنچى")

@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "pretranslate": "app.cli.pretranslate",
     "memory": "app.cli.memory",
     "glossary": "app.cli.memory",
+    "check": "app.cli.check",
 }
 
 

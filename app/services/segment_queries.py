@@ -39,6 +39,7 @@ class Filters:
     comments: bool = False
     suggestions: bool = False
     q: str = ""
+    checks: bool = False
 
     @classmethod
     def parse(cls, args: Mapping[str, str]) -> Filters:
@@ -51,12 +52,13 @@ class Filters:
             raise ValueError(f"the search is too long (at most {MAX_QUERY} characters)")
         return cls(state=state, fuzzy=_flag(args.get("fuzzy")),
                    comments=_flag(args.get("comments")),
-                   suggestions=_flag(args.get("suggestions")), q=q)
+                   suggestions=_flag(args.get("suggestions")), q=q,
+                   checks=_flag(args.get("checks")))
 
     def args(self) -> dict[str, str]:
         """The query arguments that reproduce these filters (for links and redirects)."""
         out = {"state": self.state or "", "q": self.q}
-        out.update({name: "1" for name in ("fuzzy", "comments", "suggestions")
+        out.update({name: "1" for name in ("fuzzy", "comments", "suggestions", "checks")
                     if getattr(self, name)})
         return {key: value for key, value in out.items() if value}
 
@@ -187,6 +189,10 @@ def list_segments(session: Session, document: Document, language: Language,
     joined = and_(Translation.segment_id == Segment.id, Translation.language_id == language.id)
     where = [Segment.document_id == document.id, Segment.active.is_(True),
              *_conditions(session, language, filters)]
+    if filters.checks:  # failing quality checks: from the findings cache (app.services.quality)
+        from app.services.quality import failing_segment_ids
+
+        where.append(Segment.id.in_(sorted(failing_segment_ids(session, document, language))))
     if total is None or filters.active:
         total = session.scalar(select(func.count(Segment.id)).select_from(Segment)
                                .outerjoin(Translation, joined).where(*where)) or 0

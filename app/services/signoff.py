@@ -37,8 +37,26 @@ def latest(session: Session) -> dict[tuple[int, int], SignOff]:
     return {(row.document_id, row.language_id): row for row in rows}
 
 
-def sign_off(session: Session, document: Document, language: Language, user: User) -> SignOff:
-    """Sign off a language whose every active segment is approved; editors only."""
+def _require_checks_pass(session: Session, document: Document, language: Language,
+                         project: object | None) -> None:
+    from app.services import quality
+
+    errors = quality.document_errors(session, document, language)
+    whole = [f for f in quality.document_findings(session, project, document, language)
+             if f.severity == "error"]
+    if errors or whole:
+        parts = [quality.describe(errors)] if errors else []
+        parts += [f"document {f.check_id}: {f.message}" for f in whole]
+        total = len(errors) + len(whole)
+        remain = "errors remain" if total != 1 else "error remains"
+        raise SignOffRefused(f"{total} quality check {remain} ({'; '.join(parts)}); "
+                             "fix them before signing off")
+
+
+def sign_off(session: Session, document: Document, language: Language, user: User,
+             project: object | None = None) -> SignOff:
+    """Sign off a language whose every active segment is approved and passes the error-level
+    quality checks; editors only. With ``project`` the rebuilt document is checked too."""
     if not can(user, Action.APPROVE, language.code):
         raise SignOffRefused(f"only an editor of {language.name} can sign it off")
     progress = progress_for(session, document, language)
@@ -51,6 +69,7 @@ def sign_off(session: Session, document: Document, language: Language, user: Use
                             if progress.counts[state])
         raise SignOffRefused(f"{pending} of {progress.total} segments are not approved yet "
                              f"({details}); approve every segment first")
+    _require_checks_pass(session, document, language, project)
     existing = current(session, document, language)
     if existing is not None and existing.reopened_at is None:
         return existing

@@ -336,6 +336,7 @@ def approve(session: Session, translation: Translation, base_revision: object, u
     if translation.state == State.DRAFT.value and not override:
         raise ValidationError("this translation needs editing: save it as translated first "
                               "(or approve it with the override)")
+    _require_checks_pass(session, translation, override)
     overridden = machine or translation.state == State.DRAFT.value
     note = ("approved unedited machine draft (override)" if machine
             else "override: approved a draft" if overridden else "")
@@ -352,6 +353,20 @@ def approve(session: Session, translation: Translation, base_revision: object, u
            segment=segment.id, position=segment.position + 1, revision=translation.revision,
            override=overridden, **details)
     return translation
+
+
+def _require_checks_pass(session: Session, translation: Translation, override: bool) -> None:
+    """Error-level quality findings block approval (the machine-draft one yields to the
+    override, which is recorded)."""
+    from app.services import quality  # late: quality imports the store models too
+
+    errors = quality.blocking_errors(session, translation, override=override)
+    if errors:
+        details = "; ".join(f"{r.check_id}: {r.message}" for r in errors)
+        many = len(errors) != 1
+        raise ValidationError(f"cannot approve: {len(errors)} quality check "
+                              f"{'errors remain' if many else 'error remains'} ({details}); "
+                              "fix the translation first")
 
 
 def mark_needs_edit(session: Session, translation: Translation, base_revision: object,

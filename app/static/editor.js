@@ -148,6 +148,7 @@
           if (p.draftOrigin) { p.draftOrigin.value = ""; p.draftText.value = ""; }
           markSaved(p, text);
           setState(p, r.data.state, r.data.revision);
+          p.article.dispatchEvent(new CustomEvent("terjime:checks", { detail: r.data.checks || [] }));
           hideConflict(p);
           show(p, r.data.changed ? "Saved (revision " + r.data.revision + ")" : "No change", "ok");
           refreshPreview();

@@ -384,3 +384,43 @@ class Job(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class CheckDismissal(Base):
+    """A quality warning a translator or editor judged acceptable, with the reason.
+
+    It holds only for the exact text it was made for (``text_sha256``): edit the text and the
+    warning is back, to be judged again.
+    """
+
+    __tablename__ = "check_dismissal"
+    __table_args__ = (UniqueConstraint("translation_id", "check_id", "text_sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translation.id", ondelete="CASCADE"), index=True)
+    check_id: Mapped[str] = mapped_column(String(40))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
+class CheckResult(Base):
+    """Cached findings of one translation at one revision (the filter and dashboard counts
+    need every segment's findings; recomputing them on each page load would be too slow).
+
+    ``findings`` is a list of ``[check_id, severity, message]``; a row whose ``revision`` or
+    ``text_sha256`` no longer matches the translation is stale and recomputed lazily.
+    """
+
+    __tablename__ = "check_result"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translation.id", ondelete="CASCADE"), index=True)
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"),
+                                             index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

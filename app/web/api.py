@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from app.services import provenance, signoff, translations
+from app.services import provenance, quality, signoff, translations
 from app.services.permissions import Action
 from app.services.segment_queries import Filters, parse_page
 from app.services.translations import Conflict, NotFound, ValidationError
@@ -135,7 +135,7 @@ def save_segment(doc: str, lang: str, segment_id: int):
         session.commit()
         notify_saved(document.name, language.code)
     return jsonify(id=segment.id, revision=result.revision, state=result.state,
-                   changed=result.changed)
+                   changed=result.changed, checks=_checks_after(segment, result.translation))
 
 
 @bp.post(SEGMENTS + "/<int:segment_id>/approve")
@@ -158,7 +158,51 @@ def approve_segment(doc: str, lang: str, segment_id: int):
         return _conflict(conflict)
     session.commit()
     notify_saved(document.name, language.code)
-    return jsonify(id=segment.id, revision=row.revision, state=row.state)
+    return jsonify(id=segment.id, revision=row.revision, state=row.state,
+                   checks=_checks_after(segment, row))
+
+
+def _checks_after(segment, row) -> list[dict]:  # noqa: ANN001
+    """The saved text's findings, computed afresh and cached (committed on their own: the
+    save is already committed, a failing cache write must not touch it)."""
+    session = db_session()
+    results = quality.results_for(session, row, segment, fresh=True)
+    session.commit()
+    return [result.as_json() for result in results]
+
+
+@bp.post(SEGMENTS + "/<int:segment_id>/check")
+@require(Action.TRANSLATE)
+def check_segment(doc: str, lang: str, segment_id: int):
+    """``{"text"}`` → ``{"checks": [...]}`` for a text being typed; nothing is saved."""
+    document, language = lookup(doc, lang)
+    session = db_session()
+    segment, row = translations.segment_translation(session, document, segment_id, language)
+    text = translations.clean_text(_body().get("text"))
+    results = quality.results_for_text(session, segment, language, text, row)
+    session.rollback()  # a translation row created for the lookup is not a change
+    return jsonify(id=segment.id, checks=[result.as_json() for result in results])
+
+
+@bp.post(SEGMENTS + "/<int:segment_id>/dismiss")
+@require(Action.TRANSLATE)
+def dismiss_check(doc: str, lang: str, segment_id: int):
+    """``{"check", "reason"}`` → dismiss a failing warning on the saved text."""
+    document, language = lookup(doc, lang)
+    session = db_session()
+    segment, row = translations.segment_translation(session, document, segment_id, language)
+    data = _body()
+    try:
+        quality.dismiss(session, row, data.get("check"), data.get("reason"), me())
+    except quality.QualityError as exc:
+        session.rollback()
+        return error(str(exc), 422)
+    except quality.QualityDenied as exc:
+        session.rollback()
+        return error(str(exc), 403)
+    session.commit()
+    return jsonify(id=segment.id, checks=[r.as_json() for r in
+                                          quality.results_for(session, row, segment)])
 
 
 @bp.errorhandler(ValidationError)

@@ -9,10 +9,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.services import signoff, translations
+from app.services import quality, signoff, translations
 from app.services.permissions import Action, languages_for
 from app.store.models import Document, Language
 from app.web import db_session
+from app.web.editor import cache_commit
 
 bp = Blueprint("dashboard", __name__)
 
@@ -32,5 +33,7 @@ def index():
     languages = visible_languages(user)
     progress = defaultdict(translations.Progress, translations.progress(
         session, [d.id for d in documents], [language.id for language in languages]))
+    checks = quality.counts(session, documents, languages)
+    cache_commit(session)
     return render_template("dashboard/index.html", documents=documents, languages=languages,
-                           progress=progress, sign_offs=signoff.latest(session))
+                           progress=progress, sign_offs=signoff.latest(session), checks=checks)

@@ -27,10 +27,11 @@ from flask import (
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import bindparam, select, true
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
 from app.core.states import State
-from app.services import discussion, provenance, signoff, translations
+from app.services import discussion, provenance, quality, signoff, translations
 from app.services.permissions import Action, can
 from app.services.preview import build_preview, isolate_latin, word_diff
 from app.services.segment_queries import STATES, Filters, parse_page
@@ -119,6 +120,16 @@ def _changed(document: Document, language: Language) -> None:
     notify_saved(document.name, language.code)
 
 
+def cache_commit(session) -> None:  # noqa: ANN001
+    """Keep the findings a page computed (app.services.quality caches them); a busy database
+    only costs the cache, never the page."""
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        current_app.logger.warning("could not cache quality findings; computed again later")
+
+
 def _isolate(text: str | None) -> Markup:
     return Markup(isolate_latin(text or ""))
 
@@ -170,11 +181,14 @@ def edit(doc: str, lang: str):
     blocks = [list(rows) for _, rows in groupby(page.rows, key=lambda row: row.segment.block)]
     diffs = {row.segment.id: word_diff(row.previous_source, row.segment.msgid)
              for row in page.rows if row.fuzzy}
+    checks = quality.results_for_rows(
+        session, [(row.segment, row.translation) for row in page.rows], language)
+    cache_commit(session)
     user = me()
     return render_template(
         "editor/editor.html", document=document, language=language, page=page, blocks=blocks,
-        diffs=diffs, filters=filters, back=request.query_string.decode("utf-8", "replace"),
-        progress=progress,
+        diffs=diffs, filters=filters, checks=checks,
+        back=request.query_string.decode("utf-8", "replace"), progress=progress,
         sign_off=signoff.current(session, document, language),
         may_translate=can(user, Action.TRANSLATE, language.code),
         may_approve=can(user, Action.APPROVE, language.code), states=STATES)
@@ -272,6 +286,27 @@ def needs_edit(doc: str, lang: str, segment_id: int):
     return _action(document, language, segment,
                    lambda row, rev: translations.mark_needs_edit(db_session(), row, rev, me()),
                    "marked as needing editing")
+
+
+@bp.post(SEGMENT + "/dismiss")
+@require(Action.TRANSLATE)
+def dismiss(doc: str, lang: str, segment_id: int):
+    """Dismiss a failing warning on the saved text, with a reason (kept in history)."""
+    document, language = lookup(doc, lang)
+    segment = segment_of(document, segment_id)
+    session = db_session()
+    row = translations.translation_for(session, segment, language)
+    check_id = request.form.get("check", "")
+    try:
+        quality.dismiss(session, row, check_id, request.form.get("reason", ""), me())
+    except quality.QualityDenied as error:
+        session.rollback()
+        raise Forbidden(str(error)) from error
+    except quality.QualityError as error:
+        return _refused(document, language, segment, str(error))
+    session.commit()
+    flash(f"Segment {segment.position + 1}: warning {check_id} dismissed.", "info")
+    return _back(document, language, f"seg-{segment.id}")
 
 
 @bp.post(SEGMENT + "/revert")
@@ -373,7 +408,7 @@ def sign_off(doc: str, lang: str):
     document, language = lookup(doc, lang)
     session = db_session()
     try:
-        signoff.sign_off(session, document, language, me())
+        signoff.sign_off(session, document, language, me(), project())
     except signoff.SignOffRefused as error:
         session.rollback()
         flash(f"Not signed off: {error}", "error")

@@ -80,7 +80,7 @@ def test_put_saves_and_returns_revision_and_state(client, translator, app) -> No
     response = put(client, translator, sid, {"text": "ئۇيغۇرلار", "revision": 0})
     assert response.status_code == 200
     assert response.get_json() == {"id": sid, "revision": 1, "state": "translated",
-                                   "changed": True}
+                                   "changed": True, "checks": response.get_json()["checks"]}
     assert row(app, sid)["text"] == "ئۇيغۇرلار"
     response = put(client, translator, sid, {"text": "", "revision": 1})
     assert response.get_json()["state"] == "empty" and response.get_json()["revision"] == 2
@@ -145,7 +145,8 @@ def test_approve_endpoint(client, editor, translator, app) -> None:
     assert client.post(url, json={}, headers=bearer(editor)).status_code == 422
     ok = client.post(url, json={"revision": 1}, headers=bearer(editor))
     assert ok.status_code == 200 and ok.get_json() == {"id": sid, "revision": 2,
-                                                       "state": "approved"}
+                                                       "state": "approved",
+                                                       "checks": ok.get_json()["checks"]}
 
 
 def test_approve_draft_needs_override(client, editor, app) -> None:

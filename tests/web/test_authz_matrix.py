@@ -51,7 +51,8 @@ class Context:
     sid: int
 
     def text(self) -> str:
-        return f"تەرجىمە {next(_counter)}"
+        """Unique and free of digits (a number not in the source fails the quality checks)."""
+        return "تەرجىمە " + "".join("ابپتجچخدرز"[int(d)] for d in str(next(_counter)))
 
     def translated(self) -> tuple[str, int]:
         text = self.text()
@@ -104,6 +105,25 @@ def _api_approve(c: Context) -> dict:
     return {"json": {"revision": revision}}
 
 
+def _warned(c: Context) -> None:
+    """A saved text with a double space: the whitespace check warns (dismissable)."""
+    save(c.app, c.helper, c.sid, c.text().replace(" ", "  "))
+
+
+def _dismiss_form(c: Context) -> dict:
+    _warned(c)
+    return {"data": {"check": "whitespace", "reason": "deliberate"}}
+
+
+def _api_dismiss(c: Context) -> dict:
+    _warned(c)
+    return {"json": {"check": "whitespace", "reason": "deliberate"}}
+
+
+def _api_check(_c: Context) -> dict:
+    return {"json": {"text": "تەرجىمە"}}
+
+
 def _nothing(_c: Context) -> dict:
     return {}
 
@@ -133,10 +153,13 @@ TABLE: dict[str, Endpoint] = {
     "editor.accept": Endpoint("POST", TRANSLATE, _accept),
     "editor.reject": Endpoint("POST", TRANSLATE, _reject),
     "editor.sign_off": Endpoint("POST", APPROVE),
+    "editor.dismiss": Endpoint("POST", TRANSLATE, _dismiss_form),
     "api.documents": Endpoint("GET", ANYONE),
     "api.segments": Endpoint("GET", VIEW),
     "api.save_segment": Endpoint("PUT", TRANSLATE, _api_save),
     "api.approve_segment": Endpoint("POST", APPROVE, _api_approve),
+    "api.check_segment": Endpoint("POST", TRANSLATE, _api_check),
+    "api.dismiss_check": Endpoint("POST", TRANSLATE, _api_dismiss),
 }
 
 

@@ -371,4 +371,6 @@ def test_editor_page_query_budget_does_not_grow_with_the_page(client, editor, ap
             assert client.get(EDITOR).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert counts[0] == counts[1] and counts[1] <= 16, counts
+    # <= 18: quality findings add a cache lookup and dismissals, and on a cold cache (as here)
+    # the glossary, same-source translations and one batched insert (app.services.quality)
+    assert counts[0] == counts[1] and counts[1] <= 18, counts
