@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from check_stubs import Broken, Shouting
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 import app.checks as checks_package
-from app.checks.base import Check, Severity
 from app.cli import main
 from app.services import quality, translations
 from app.store.models import Document, Language, Segment, Translation, User
@@ -19,36 +19,21 @@ from app.store.models import Document, Language, Segment, Translation, User
 DOC = "statement"
 
 
-class Broken(Check):
-    check_id = "broken"
-    name = "Broken marker"
-    severity = Severity.ERROR
-    description = "The text contains BAD."
-
-    def messages(self, source, target, language, context):  # noqa: ANN001, ANN201
-        return ["the text contains BAD"] if "BAD" in target else []
-
-
-class Shouting(Check):
-    check_id = "shouting"
-    name = "Shouting"
-    severity = Severity.WARNING
-    description = "Two exclamation marks."
-
-    def messages(self, source, target, language, context):  # noqa: ANN001, ANN201
-        return ["two exclamation marks"] if "!!" in target else []
-
-
 @pytest.fixture
 def store(app, app_config: dict, monkeypatch: pytest.MonkeyPatch):
     """The migrated, imported store of ``app``, found by the command through TERJIME_*."""
-    for name, value in {"INSTANCE": app_config["INSTANCE_PATH"],
-                        "DATABASE_URL": app_config["DATABASE_URL"],
-                        "SOURCE": app_config["SOURCE_DIR"], "LOCALES": app_config["LOCALES_DIR"],
-                        "SECRET_KEY": "test-secret", "SYNC": "0"}.items():
+    for name, value in {
+        "INSTANCE": app_config["INSTANCE_PATH"],
+        "DATABASE_URL": app_config["DATABASE_URL"],
+        "SOURCE": app_config["SOURCE_DIR"],
+        "LOCALES": app_config["LOCALES_DIR"],
+        "SECRET_KEY": "test-secret",
+        "SYNC": "0",
+    }.items():
         monkeypatch.setenv(f"TERJIME_{name}", value)
-    monkeypatch.setattr(checks_package, "CHECKS", {"broken": Broken(), "shouting": Shouting()},
-                        raising=False)
+    monkeypatch.setattr(
+        checks_package, "CHECKS", {"broken": Broken(), "shouting": Shouting()}, raising=False
+    )
     monkeypatch.setattr(checks_package, "DOCUMENT_CHECKS", {}, raising=False)
     return app.extensions["terjime.db"]
 
@@ -68,8 +53,14 @@ def put(store, texts: dict[int, str], lang: str = "ug") -> list[int]:  # noqa: A
         session.add(Membership(user_id=user.id, role="admin", language_id=None))
         session.flush()
         language = session.scalar(select(Language).where(Language.code == lang))
-        ids = list(session.scalars(select(Segment.id).join(Document).where(
-            Document.name == DOC, Segment.active.is_(True)).order_by(Segment.position)))
+        ids = list(
+            session.scalars(
+                select(Segment.id)
+                .join(Document)
+                .where(Document.name == DOC, Segment.active.is_(True))
+                .order_by(Segment.position)
+            )
+        )
         for index, text in texts.items():
             row = translations.translation_for(session, ids[index], language)
             translations.save_translation(session, row, text, row.revision, user)
@@ -88,9 +79,11 @@ def test_text_output_and_exit_1_on_an_error(store) -> None:
     result = run("ug")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines == [f"{DOC} ug #1 broken error: the text contains BAD",
-                     f"{DOC} ug #3 shouting warning: two exclamation marks",
-                     "1 error, 1 warning"]
+    assert lines == [
+        f"{DOC} ug #1 broken error: the text contains BAD",
+        f"{DOC} ug #3 shouting warning: two exclamation marks",
+        "1 error, 1 warning",
+    ]
     assert ids  # the segment ids are in the JSON output, positions in the text
 
 
@@ -99,18 +92,36 @@ def test_json_output_lists_every_field(store) -> None:
     result = run("ug", "tr", "--doc", DOC, "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.output) == [
-        {"document": DOC, "language": "ug", "segment": ids[0], "position": 1,
-         "check": "broken", "severity": "error", "message": "the text contains BAD"},
-        {"document": DOC, "language": "ug", "segment": ids[2], "position": 3,
-         "check": "shouting", "severity": "warning", "message": "two exclamation marks"}]
+        {
+            "document": DOC,
+            "language": "ug",
+            "segment": ids[0],
+            "position": 1,
+            "check": "broken",
+            "severity": "error",
+            "message": "the text contains BAD",
+        },
+        {
+            "document": DOC,
+            "language": "ug",
+            "segment": ids[2],
+            "position": 3,
+            "check": "shouting",
+            "severity": "warning",
+            "message": "two exclamation marks",
+        },
+    ]
 
 
 def test_warnings_alone_exit_0_and_dismissed_ones_are_left_out(store) -> None:
     ids = put(store, {2: "ياخشى!!"})
     assert run("ug").exit_code == 0
     with store.session() as session:
-        row = session.scalar(select(Translation).join(Language).where(
-            Translation.segment_id == ids[2], Language.code == "ug"))
+        row = session.scalar(
+            select(Translation)
+            .join(Language)
+            .where(Translation.segment_id == ids[2], Language.code == "ug")
+        )
         quality.dismiss(session, row, "shouting", "a slogan", session.scalar(select(User)))
     result = run("ug", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.output) == []
@@ -137,10 +148,13 @@ def test_reflects_the_po_files(store, project_dir: Path) -> None:
     assert result.exit_code == 1 and "broken error: the text contains BAD" in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (("xx",), "unknown language xx"),
-    (("ug", "--doc", "nothing"), "unknown statement 'nothing'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("xx",), "unknown language xx"),
+        (("ug", "--doc", "nothing"), "unknown statement 'nothing'"),
+    ],
+)
 def test_unknown_names_are_one_line_and_change_nothing(store, args, message) -> None:
     with store.session() as session:
         before = session.scalar(select(func.count(Translation.id)))
@@ -152,19 +166,34 @@ def test_unknown_names_are_one_line_and_change_nothing(store, args, message) -> 
         assert session.scalar(select(func.count(Translation.id))) == before
 
 
-def test_real_checks_find_a_missing_number(app, app_config: dict,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_checks_find_a_missing_number(
+    app, app_config: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No stubs: the registered checks, through the command, in JSON."""
-    for name, value in {"INSTANCE": app_config["INSTANCE_PATH"],
-                        "DATABASE_URL": app_config["DATABASE_URL"],
-                        "SOURCE": app_config["SOURCE_DIR"], "LOCALES": app_config["LOCALES_DIR"],
-                        "SECRET_KEY": "test-secret", "SYNC": "0"}.items():
+    for name, value in {
+        "INSTANCE": app_config["INSTANCE_PATH"],
+        "DATABASE_URL": app_config["DATABASE_URL"],
+        "SOURCE": app_config["SOURCE_DIR"],
+        "LOCALES": app_config["LOCALES_DIR"],
+        "SECRET_KEY": "test-secret",
+        "SYNC": "0",
+    }.items():
         monkeypatch.setenv(f"TERJIME_{name}", value)
     ids = put(app.extensions["terjime.db"], {1: "دۇنيا مۇساپىرلار كۈنى"})
     result = run("ug", "--format", "json")
     assert result.exit_code == 1
     found = json.loads(result.output)
-    assert {"document": DOC, "language": "ug", "segment": ids[1], "position": 2,
-            "check": "numbers", "severity": "error"} in [
-        {key: item[key] for key in ("document", "language", "segment", "position", "check",
-                                    "severity")} for item in found]
+    assert {
+        "document": DOC,
+        "language": "ug",
+        "segment": ids[1],
+        "position": 2,
+        "check": "numbers",
+        "severity": "error",
+    } in [
+        {
+            key: item[key]
+            for key in ("document", "language", "segment", "position", "check", "severity")
+        }
+        for item in found
+    ]

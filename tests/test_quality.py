@@ -3,7 +3,9 @@ and sign-off gates. Stub checks keep these tests about the behaviour, not about 
 
 from __future__ import annotations
 
+import check_stubs
 import pytest
+from check_stubs import Shouting
 from sqlalchemy import func, select
 
 import app.checks as checks_package
@@ -25,25 +27,12 @@ from app.store.models import (
 SEEN: list[CheckContext] = []
 
 
-class Broken(Check):
-    check_id = "broken"
-    name = "Broken marker"
-    severity = Severity.ERROR
-    description = "The text contains BAD."
+class Broken(check_stubs.Broken):
+    """The stand-in error check, also recording the context it was given."""
 
     def messages(self, source, target, language, context):  # noqa: ANN001, ANN201
         SEEN.append(context)
-        return ["the text contains BAD"] if "BAD" in target else []
-
-
-class Shouting(Check):
-    check_id = "shouting"
-    name = "Shouting"
-    severity = Severity.WARNING
-    description = "Two exclamation marks."
-
-    def messages(self, source, target, language, context):  # noqa: ANN001, ANN201
-        return ["two exclamation marks"] if "!!" in target else []
+        return super().messages(source, target, language, context)
 
 
 class MachineDraft(Check):
@@ -59,9 +48,12 @@ class MachineDraft(Check):
 @pytest.fixture
 def stubs(monkeypatch: pytest.MonkeyPatch) -> None:
     SEEN.clear()
-    monkeypatch.setattr(checks_package, "CHECKS", {"broken": Broken(), "shouting": Shouting(),
-                                                   "machine_draft": MachineDraft()},
-                        raising=False)
+    monkeypatch.setattr(
+        checks_package,
+        "CHECKS",
+        {"broken": Broken(), "shouting": Shouting(), "machine_draft": MachineDraft()},
+        raising=False,
+    )
     monkeypatch.setattr(checks_package, "DOCUMENT_CHECKS", {}, raising=False)
 
 
@@ -79,8 +71,12 @@ def users(db, app):  # noqa: ANN001, ANN201
         made = {}
         ug = session.scalar(select(Language).where(Language.code == "ug"))
         for name, role in (("ilham", "editor"), ("aygul", "translator")):
-            user = User(display_name=name, password_hash=generate_password_hash(
-                "x", method=app.config["PASSWORD_HASH_METHOD"]))
+            user = User(
+                display_name=name,
+                password_hash=generate_password_hash(
+                    "x", method=app.config["PASSWORD_HASH_METHOD"]
+                ),
+            )
             session.add(user)
             session.flush()
             session.add(Membership(user_id=user.id, role=role, language_id=ug.id))
@@ -89,8 +85,14 @@ def users(db, app):  # noqa: ANN001, ANN201
 
 
 def first_segments(session, count: int = 2) -> list[Segment]:  # noqa: ANN001
-    return list(session.scalars(select(Segment).where(Segment.active.is_(True))
-                                .order_by(Segment.document_id, Segment.position).limit(count)))
+    return list(
+        session.scalars(
+            select(Segment)
+            .where(Segment.active.is_(True))
+            .order_by(Segment.document_id, Segment.position)
+            .limit(count)
+        )
+    )
 
 
 def ug(session) -> Language:  # noqa: ANN001
@@ -99,8 +101,9 @@ def ug(session) -> Language:  # noqa: ANN001
 
 def put(session, segment: Segment, text: str, user_id: int) -> Translation:  # noqa: ANN001
     row = translations.translation_for(session, segment, ug(session))
-    result = translations.save_translation(session, row, text, row.revision,
-                                           session.get(User, user_id))
+    result = translations.save_translation(
+        session, row, text, row.revision, session.get(User, user_id)
+    )
     assert result.ok
     return result.translation
 
@@ -136,11 +139,22 @@ def test_context_has_glossary_draft_and_other_translations(db, app) -> None:
     people = users(db, app)
     with db.session() as session:
         segment = first_segments(session)[0]
-        twin = Segment(document_id=segment.document_id, msgid=segment.msgid, context="other",
-                       position=9999, block=9999)
+        twin = Segment(
+            document_id=segment.document_id,
+            msgid=segment.msgid,
+            context="other",
+            position=9999,
+            block=9999,
+        )
         session.add(twin)
-        session.add(GlossaryTerm(language_id=ug(session).id, source_term="Uyghur",
-                                 target_term="ئۇيغۇر", do_not_translate=False))
+        session.add(
+            GlossaryTerm(
+                language_id=ug(session).id,
+                source_term="Uyghur",
+                target_term="ئۇيغۇر",
+                do_not_translate=False,
+            )
+        )
         session.flush()
         put(session, twin, "باشقا تەرجىمە", people["aygul"])
         row = put(session, segment, "تەرجىمە", people["aygul"])
@@ -167,8 +181,12 @@ def test_findings_are_cached_per_revision(db, app) -> None:
         assert SEEN == []  # served from the cache
         row = put(session, segment, "ياخشى", people["aygul"])
         assert quality.cached_findings(session, [(segment, row)], language)[row.id] == []
-        assert session.scalar(select(func.count(CheckResult.id)).where(
-            CheckResult.translation_id == row.id)) == 1
+        assert (
+            session.scalar(
+                select(func.count(CheckResult.id)).where(CheckResult.translation_id == row.id)
+            )
+            == 1
+        )
 
 
 def test_dismissal_needs_a_reason_a_role_and_a_warning(db, app) -> None:
@@ -198,19 +216,26 @@ def test_a_dismissed_warning_stops_counting_until_the_text_changes(db, app) -> N
         document = session.get(Document, segment.document_id)
         row = put(session, segment, "ياخشى!!", people["aygul"])
         language = ug(session)
-        assert quality.counts(session, [document], [language])[
-            (document.id, language.id)].warnings == 1
+        assert (
+            quality.counts(session, [document], [language])[(document.id, language.id)].warnings
+            == 1
+        )
         assert segment.id in quality.failing_segment_ids(session, document, language)
-        quality.dismiss(session, row, "shouting", "a slogan of the campaign",
-                        session.get(User, people["aygul"]))
+        quality.dismiss(
+            session, row, "shouting", "a slogan of the campaign", session.get(User, people["aygul"])
+        )
         results = quality.results_for(session, row)
         assert [r.failing for r in results] == [False]
         assert results[0].dismissal.reason == "a slogan of the campaign"
-        assert quality.counts(session, [document], [language])[
-            (document.id, language.id)].total == 0
+        assert (
+            quality.counts(session, [document], [language])[(document.id, language.id)].total == 0
+        )
         assert segment.id not in quality.failing_segment_ids(session, document, language)
-        note = session.scalar(select(History).where(History.translation_id == row.id,
-                                                    History.action == "dismiss-check"))
+        note = session.scalar(
+            select(History).where(
+                History.translation_id == row.id, History.action == "dismiss-check"
+            )
+        )
         assert note.note == "dismissed shouting: a slogan of the campaign"
         row = put(session, segment, "ياخشى!! يەنە", people["aygul"])
         assert [r.failing for r in quality.results_for(session, row)] == [True]
@@ -233,8 +258,11 @@ def test_sign_off_is_refused_while_an_error_remains(db, app) -> None:
         language = ug(session)
         editor = session.get(User, people["ilham"])
         document = session.scalars(select(Document).order_by(Document.id)).first()
-        segments = list(session.scalars(select(Segment).where(
-            Segment.document_id == document.id, Segment.active.is_(True))))
+        segments = list(
+            session.scalars(
+                select(Segment).where(Segment.document_id == document.id, Segment.active.is_(True))
+            )
+        )
         for index, segment in enumerate(segments):
             row = put(session, segment, f"تەرجىمە {index}", people["aygul"])
             translations.approve(session, row, row.revision, editor)
@@ -243,8 +271,9 @@ def test_sign_off_is_refused_while_an_error_remains(db, app) -> None:
         bad.text = "تەرجىمە BAD"
         bad.revision += 1
         session.flush()
-        with pytest.raises(signoff.SignOffRefused,
-                           match=r"1 quality check error remains \(1 broken"):
+        with pytest.raises(
+            signoff.SignOffRefused, match=r"1 quality check error remains \(1 broken"
+        ):
             signoff.sign_off(session, document, language, editor)
         assert session.scalar(select(func.count(SignOff.id))) == 0
         bad.text = "تەرجىمە"
@@ -270,8 +299,11 @@ def test_the_real_numbers_check_blocks_approval_in_uyghur(app) -> None:
     db = app.extensions["terjime.db"]
     people = users(db, app)
     with db.session() as session:
-        segment = session.scalar(select(Segment).where(Segment.msgid.like("%Refugee Day 2022%"),
-                                                       Segment.active.is_(True)))
+        segment = session.scalar(
+            select(Segment).where(
+                Segment.msgid.like("%Refugee Day 2022%"), Segment.active.is_(True)
+            )
+        )
         editor = session.get(User, people["ilham"])
         row = put(session, segment, "دۇنيا مۇساپىرلار كۈنى", people["aygul"])
         with pytest.raises(translations.ValidationError, match="numbers"):
