@@ -4,7 +4,9 @@
 
 Ours is the full file-to-file path (read_po ×2 + merge + write_po), in-process; msgmerge is
 ``msgmerge --previous --no-wrap`` as a subprocess. Both report how many fuzzy matches they
-found. A second table times the PO codec candidates on the same 20,000-entry PO.
+found, and the notes give our median per stage and the share of ``write_po`` spent in fsync
+(timed in separate runs). A second table times the PO codec candidates on the same
+20,000-entry PO.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import os
 import random
 import shutil
 import statistics
@@ -194,6 +197,7 @@ def merge_rows(work: Path, label: str, pot: Path, po: Path, runs: int) -> tuple[
             stages[name].append(seconds * 1000)
 
     ours_ms = median_ms(ours, runs, before=lambda: out.unlink(missing_ok=True))
+    write_ms, fsync_ms = fsync_share(out, merge(read_po(pot), read_po(po))[0], runs)
     ours_fuzzy = result["stats"].fuzzy
     msgmerge = shutil.which("msgmerge")
     if msgmerge:
@@ -217,9 +221,34 @@ def merge_rows(work: Path, label: str, pot: Path, po: Path, runs: int) -> tuple[
         f"{label}: ours {result['stats']} ({both} of msgmerge's fuzzy entries are ours too); "
         "median per stage: "
         + ", ".join(f"{name} {statistics.median(v):.0f} ms" for name, v in stages.items())
-        + "."
+        + f"; of write_po's {write_ms:.0f} ms, {fsync_ms:.1f} ms are fsync (file and folder)."
     )
     return rows, note
+
+
+def fsync_share(out: Path, catalog: Catalog, runs: int) -> tuple[float, float]:
+    """Median ``write_po`` time and median time in ``os.fsync`` within it, from separate runs
+    (the timer around fsync stays out of the main measurement)."""
+    real_fsync = os.fsync
+    spent: list[float] = []
+
+    def timed_fsync(descriptor: int) -> None:
+        start = time.perf_counter()
+        real_fsync(descriptor)
+        spent[-1] += (time.perf_counter() - start) * 1000
+
+    totals = []
+    os.fsync = timed_fsync
+    try:
+        for _ in range(runs):
+            out.unlink(missing_ok=True)
+            spent.append(0.0)
+            start = time.perf_counter()
+            write_po(out, catalog)
+            totals.append((time.perf_counter() - start) * 1000)
+    finally:
+        os.fsync = real_fsync
+    return statistics.median(totals), statistics.median(spent)
 
 
 def run_codec_table(work: Path, po: Path, runs: int) -> list[str]:

@@ -3,12 +3,20 @@
 Kept as plain dataclasses (like Babel's ``Catalog``/``Message``) so that the PO codec
 (``app.core.pofile``), the merge (``app.core.merge``) and the store can share one model
 without any of them owning the others.
+
+A catalogue read from a file starts out *raw*: the codec keeps its entries as the text it
+read (``Catalog._raw_entries``, an ``app.core.pofile.RawEntries``), and the merge and the
+writer work on that text directly, so an untouched 20,000-entry catalogue is never decoded
+into 20,000 ``Entry`` objects. The first read of ``Catalog.entries`` decodes them all and
+forgets the raw form: from then on the catalogue is the plain model, and writing it formats
+what the entries say.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 
 #: The message context used for signatory names: a role, never a position.
 SIGNATORY_CONTEXT = "signatory"
@@ -18,7 +26,7 @@ SIGNATORY_CONTEXT = "signatory"
 AUTOMATIC_FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One translatable unit of a PO file.
 
@@ -79,7 +87,7 @@ class Catalog:
     header: dict[str, str] = field(default_factory=dict)
     header_comments: list[str] = field(default_factory=list)
     header_flags: list[str] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # a property: see below
 
     @property
     def active(self) -> list[Entry]:
@@ -96,6 +104,34 @@ class Catalog:
     @property
     def language(self) -> str | None:
         return self.header.get("Language") or None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled and copied as plain entries (raw entries hold regex matches of a file)."""
+        state = dict(self.__dict__)
+        raw = state.get("_raw_entries")
+        if raw is not None:
+            state["_entries"], state["_raw_entries"] = raw.decode(), None
+        return state
+
+
+def _get_entries(catalog: Catalog) -> list[Entry]:
+    raw = catalog._raw_entries
+    if raw is not None:  # decode on first access; the list handed out is then the catalogue
+        catalog._entries = raw.decode()
+        catalog._raw_entries = None
+    return catalog._entries
+
+
+def _set_entries(catalog: Catalog, entries: list[Entry]) -> None:
+    catalog._entries = entries
+    catalog._raw_entries = None
+
+
+# Installed after @dataclass, which reads class attributes as field defaults.
+Catalog.entries = property(  # type: ignore[assignment]
+    _get_entries, _set_entries, doc="The entries, in file order (decoded on first access)."
+)
+Catalog._raw_entries: Any = None  # type: ignore[attr-defined]
 
 
 #: What :func:`lookup_keys` returns for one entry.

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from conftest import require_tool
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from app.core import pofile
 from app.core.catalog import SIGNATORY_CONTEXT, Catalog, Entry
 from app.core.merge import DEFAULT_FUZZY_CUTOFF, MergeStats, merge
-from app.core.pofile import format_po, parse_po, write_po
+from app.core.pofile import format_po, format_po_bytes, parse_po, write_po
 
 SENTENCES = [
     "Governments must protect Uyghurs and other Turkic peoples at risk of refoulement.",
@@ -307,3 +310,103 @@ def test_parsed_catalogues_merge_like_built_ones() -> None:
     built, _ = merge(pot, po)
     parsed, _ = merge(parse_po(format_po(pot)), parse_po(format_po(po)))
     assert format_po(parsed) == format_po(built)
+
+
+# --- raw catalogues ---------------------------------------------------------------------
+# Catalogues read from files are merged as raw text (see app.core.merge). The result must be
+# byte for byte what merging the same catalogues built from entries gives.
+
+WORDS = st.text(st.sampled_from([*"Uyghur rights 'q' \"t\". ئۇ", "\\"]), min_size=1, max_size=25)
+
+
+@st.composite
+def amendments(draw: st.DrawFn) -> tuple[Catalog, Catalog]:
+    """(amended template, its old translation): edits, insertions, deletions, moves, and a
+    PO with translator notes, fuzzy entries, untranslated ones and obsolete ones."""
+    sentences = draw(st.lists(WORDS, min_size=1, max_size=8, unique=True))
+    names = tuple(draw(st.lists(WORDS, max_size=2, unique=True)))
+    po = translated(template(sentences, signatories=names))
+    for entry in po.entries:
+        change = draw(st.integers(0, 9))
+        if change == 0:
+            entry.comments = [draw(WORDS.filter(lambda s: not s.endswith("\\")))]
+        elif change == 1:
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = draw(st.none() | WORDS)
+        elif change == 2:
+            entry.msgstr = ""
+        elif change == 3:
+            entry.previous_msgid = draw(WORDS)  # previous lines without fuzzy
+    for text in draw(st.lists(WORDS, max_size=2, unique=True)):
+        if all(e.msgid != text for e in po.entries):
+            po.entries.append(Entry(text, translation(text), obsolete=True))
+    amended = [
+        s + draw(st.sampled_from(["", "", "", " urgently"])) for s in sentences if draw(WEIGHT)
+    ] + draw(st.lists(WORDS, max_size=2))
+    pot = template(list(dict.fromkeys(draw(st.permutations(amended)))), signatories=names)
+    shift = draw(st.integers(0, 2))
+    for entry in pot.entries:
+        entry.locations = [
+            f"source/statement.md:{int(r.rpartition(':')[2]) + shift}" for r in entry.locations
+        ]
+    return pot, po
+
+
+WEIGHT = st.integers(0, 5).map(bool)  # keep five sentences in six
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(amendments(), st.data())
+def test_raw_catalogues_merge_byte_for_byte_as_built_ones(
+    case: tuple[Catalog, Catalog], data: st.DataObject
+) -> None:
+    pot, po = case
+    built, stats = merge(pot, po)
+    expected = format_po(built)
+    pot_text, po_text = format_po(pot), format_po(po)
+    for template_in, po_in in (
+        (parse_po(pot_text), parse_po(po_text)),  # both read from files (the benchmark)
+        (pot, parse_po(po_text)),  # a fresh extraction against a PO file (terjime update)
+        (parse_po(pot_text), po),
+    ):
+        merged, raw_stats = merge(template_in, po_in)
+        assert raw_stats == stats
+        assert format_po(merged) == expected
+        assert format_po_bytes(merged) == expected.encode("utf-8")
+        again, _ = merge(template_in, merged)  # a merged catalogue merged again
+        assert format_po(again) == format_po(merge(pot, built)[0])
+    # Changing the merged catalogue changes what is written.
+    merged, _ = merge(parse_po(pot_text), parse_po(po_text))
+    if built.entries:
+        i = data.draw(st.integers(0, len(built.entries) - 1))
+        for catalog in (merged, built):
+            catalog.entries[i].msgstr = "يېڭى"
+            catalog.entries[i].locations.append("source/other.md:1")
+        assert format_po(merged) == format_po(built)
+
+
+def test_raw_merge_shares_unchanged_text_and_splices_moved_references() -> None:
+    po = translated(template(SENTENCES))
+    po.entries[1].comments = ["translator note"]
+    po.entries[2].flags = ["fuzzy"]
+    po.entries[2].previous_msgid = "An older text."
+    pot = template(SENTENCES)
+    pot.entries[1].locations = ["source/statement.md:20"]
+    pot.entries[2].locations = ["source/statement.md:30"]
+    parsed_po = parse_po(format_po(po))
+    merged, stats = merge(parse_po(format_po(pot)), parsed_po)
+    items = pofile.raw_entries(merged).items  # type: ignore[union-attr]
+    before = pofile.raw_entries(parsed_po).items  # type: ignore[union-attr]
+    assert [item is old for item, old in zip(items, before, strict=True)] == [
+        True,
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert all(not isinstance(item, Entry) for item in items)  # nothing decoded
+    assert format_po(merged) == format_po(merge(pot, po)[0])
+    assert stats == MergeStats(kept=5)
+    text = format_po(merged)
+    assert "# translator note\n#. paragraph\n#: source/statement.md:20\n" in text
+    assert '#: source/statement.md:30\n#, fuzzy\n#| msgid "An older text."\n' in text

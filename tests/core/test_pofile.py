@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from app.core import pofile
 from app.core.catalog import Catalog, Entry
-from app.core.pofile import PoSyntaxError, format_po, parse_po, read_po, write_po
+from app.core.pofile import PoSyntaxError, format_po, format_po_bytes, parse_po, read_po, write_po
 
 # A file in msgcat --no-wrap layout with every shape the codec knows.
 CANONICAL = r"""# Uyghur translation of the statement.
@@ -274,34 +275,43 @@ FLAGS = st.lists(st.sampled_from(["c-format", "python-format", "no-wrap"]), uniq
 )
 
 
+# Mostly what real catalogues hold (so that most entries are read as raw text, in our
+# layout), now and then anything at all.
+PLAIN = st.text(st.sampled_from([*"Uyghur rights, 'quoted' \"text\". ئۇيغۇر ü%", "\\", "\t"]))
+USUAL = st.one_of(PLAIN, PLAIN, PLAIN, STRING)
+USUAL_COMMENT = st.one_of(PLAIN, COMMENT).filter(lambda s: "\n" not in s and not s.endswith("\\"))
+
+
 @st.composite
-def entries(draw: st.DrawFn, obsolete: bool = False) -> Entry:
-    plural = draw(st.booleans())
-    msgstr = draw(STRING)
-    forms = {i: draw(STRING) for i in range(draw(st.integers(1, 3)))} if plural else {}
+def entries(draw: st.DrawFn, obsolete: bool = False, usual: bool = False) -> Entry:
+    text = USUAL if usual else STRING
+    plural = draw(st.booleans()) and not (usual and draw(st.integers(0, 5)))
+    msgstr = draw(text)
+    forms = {i: draw(text) for i in range(draw(st.integers(1, 3)))} if plural else {}
     translated = bool(forms.get(0)) if plural else bool(msgstr)
     fuzzy = translated and draw(st.booleans())
-    previous = draw(st.none() | STRING) if fuzzy else None
+    previous = draw(st.none() | text) if fuzzy else None
+    references = st.lists(WORD.map(lambda w: f"{w}:{len(w)}"), unique=True, max_size=4)
     return Entry(
-        msgid=draw(STRING.filter(bool)),
+        msgid=draw(text.filter(bool)),
         msgstr="" if plural else msgstr,
-        msgctxt=draw(st.none() | STRING),
-        msgid_plural=draw(STRING) if plural else None,
+        msgctxt=draw(st.none() | text),
+        msgid_plural=draw(text) if plural else None,
         msgstr_plural=forms,
-        locations=draw(st.lists(WORD.map(lambda w: f"{w}:{len(w)}"), unique=True, max_size=4)),
-        auto_comments=draw(st.lists(COMMENT, max_size=2)),
-        comments=draw(st.lists(COMMENT, max_size=2)),
-        flags=(["fuzzy"] if fuzzy else []) + draw(FLAGS),
-        previous_msgctxt=draw(st.none() | STRING) if previous is not None else None,
+        locations=draw(references.map(lambda refs: refs[: 1 + len(refs) // 3] if usual else refs)),
+        auto_comments=draw(st.lists(USUAL_COMMENT if usual else COMMENT, max_size=2)),
+        comments=draw(st.lists(USUAL_COMMENT if usual else COMMENT, max_size=2)),
+        flags=(["fuzzy"] if fuzzy else []) + draw(st.just([]) if usual else FLAGS),
+        previous_msgctxt=draw(st.none() | text) if previous is not None else None,
         previous_msgid=previous,
-        previous_msgid_plural=draw(st.none() | STRING) if previous is not None and plural else None,
+        previous_msgid_plural=draw(st.none() | text) if previous is not None and plural else None,
         obsolete=obsolete,
     )
 
 
 @st.composite
-def catalogs(draw: st.DrawFn) -> Catalog:
-    active = draw(st.lists(entries(), max_size=8, unique_by=lambda e: e.key))
+def catalogs(draw: st.DrawFn, usual: bool = False) -> Catalog:
+    active = draw(st.lists(entries(usual=usual), max_size=8, unique_by=lambda e: e.key))
     retired = draw(
         st.lists(
             entries(obsolete=True).filter(lambda e: e.msgstr or e.msgstr_plural.get(0)),
@@ -442,3 +452,231 @@ def test_a_failed_write_leaves_the_old_file_and_no_debris(
     write_po(path, catalog)
     assert path.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ug.po"]
+
+
+# --- raw entries ------------------------------------------------------------------------
+# A file in our own layout is read as raw text and written back by copying it (see
+# app.core.pofile). Whatever the input, the result must be byte for byte what the
+# straightforward path gives: the line parser into plain entries, then the formatter.
+
+
+def straightforward(text: str) -> str:
+    """The line parser's catalogue (after parse_po's own line-end clean-up), formatted."""
+    return format_po(pofile._parse(text.replace("\r\n", "\n"), "x", fast=False))
+
+
+def raw_items(catalog: Catalog) -> list[object]:
+    raw = pofile.raw_entries(catalog)
+    assert raw is not None, "the catalogue was not read as raw entries"
+    return raw.items
+
+
+def test_entries_in_our_layout_are_kept_as_raw_text() -> None:
+    catalog = parse_po(CANONICAL)
+    kinds = ["raw" if not isinstance(item, Entry) else "-" for item in raw_items(catalog)]
+    # Decoded: two references on a line, multi-line strings, plurals, obsolete entries.
+    assert kinds == ["raw", "-", "raw", "-", "raw", "raw", "-", "-", "raw", "raw", "-", "-", "-"]
+    assert format_po(catalog) == CANONICAL
+    assert format_po_bytes(catalog) == CANONICAL.encode("utf-8")
+    assert catalog.entries == pofile._parse(CANONICAL, "x", fast=False).entries
+    assert pofile.raw_entries(catalog) is None  # decoded once read: now the plain model
+
+
+def relayout(draw: st.DrawFn, text: str) -> str:
+    """``text`` (in our layout) rewritten as other tools may write it, meaning unchanged:
+    msgcat's wrapped strings, octal escapes, raw tabs, references spread over lines or with
+    "./", comments without their space, blank lines doubled, CRLF line ends."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        keyword, _, rest = line.partition(' "')
+        if keyword in ("msgid", "msgstr", "msgctxt") and rest.endswith('"') and draw(CHANGE):
+            content = rest[:-1]
+            if draw(st.booleans()):  # \" as an octal escape, \t as a raw tab: same string
+                content = ESCAPE.sub(lambda m: OTHER_ESCAPES.get(m.group(), m.group()), content)
+            inside = {i for m in ESCAPE.finditer(content) for i in range(m.start() + 1, m.end())}
+            cuts = draw(st.sets(st.integers(0, len(content)), max_size=3)) - inside
+            pieces, start = [], 0
+            for cut in sorted(cuts):
+                pieces.append(content[start:cut])
+                start = cut
+            pieces.append(content[start:])
+            out.append(f'{keyword} ""')
+            out.extend(f'"{piece}"' for piece in pieces)
+            continue
+        if line.startswith("#: ") and draw(CHANGE):
+            for reference in line[3:].split():
+                out.append("#: ./" + reference if draw(st.booleans()) else "#: " + reference)
+            continue
+        if line[:3] in ("# ", "#. ", "#, ") and line[3:4] not in ("", " ") and draw(CHANGE):
+            line = line[:2] + line[3:] if line[:2] != "# " else "#" + line[2:]
+        if line == "" and draw(CHANGE):
+            out.append("")
+        out.append(line)
+    text = "\n".join(out)
+    return text.replace("\n", "\r\n") if draw(CHANGE) else text
+
+
+CHANGE = st.integers(0, 4).map(lambda n: n == 0)  # a fifth of the time
+ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|.)")
+OTHER_ESCAPES = {'\\"': "\\042", "\\t": "\t"}
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(usual=True) | catalogs(), st.data())
+def test_raw_path_writes_what_the_straightforward_path_writes(
+    catalog: Catalog, data: st.DataObject
+) -> None:
+    canonical = format_po(catalog)  # a built catalogue: formatted from its entries
+    assert parse_po(canonical) == catalog  # decoding the raw entries gives the model
+    for text in (canonical, relayout(data.draw, canonical)):
+        parsed = parse_po(text)
+        assert format_po(parsed) == straightforward(text) == canonical
+        assert format_po_bytes(parse_po(text)) == canonical.encode("utf-8")
+        assert parsed == pofile._parse(text.replace("\r\n", "\n"), "x", fast=False)
+
+
+@pytest.mark.system
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(usual=True))
+def test_msgcat_default_wrapping_reads_and_writes_as_the_straightforward_path(
+    tmp_path_factory: pytest.TempPathFactory, catalog: Catalog
+) -> None:
+    tool = require_tool("msgcat")
+    path = tmp_path_factory.mktemp("wrap") / "ug.po"
+    canonical = format_po(catalog)
+    path.write_text(canonical, encoding="utf-8")
+    done = subprocess.run([tool, "--force-po", str(path)], capture_output=True, check=True)
+    wrapped = done.stdout.decode("utf-8")  # msgcat's default: strings wrapped at 79 columns
+    assert format_po(parse_po(wrapped)) == straightforward(wrapped) == canonical
+    path.write_bytes(done.stdout)
+    assert format_po_bytes(read_po(path)) == canonical.encode("utf-8")
+
+
+MUTATIONS = st.sampled_from(
+    [
+        lambda e: setattr(e, "msgstr", e.msgstr + " (edited)"),
+        lambda e: setattr(e, "msgid", e.msgid + " (edited)"),
+        lambda e: setattr(e, "msgctxt", "new context"),
+        lambda e: setattr(e, "obsolete", not e.obsolete),
+        lambda e: setattr(e, "fuzzy", not e.fuzzy),
+        lambda e: e.locations.append("source/added.md:9"),
+        lambda e: e.auto_comments.insert(0, "added"),
+        lambda e: e.comments.clear(),
+        lambda e: setattr(e, "previous_msgid", "an older text"),
+        lambda e: e.msgstr_plural.update({0: "bir"}) if e.msgid_plural else None,
+    ]
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(usual=True), st.data())
+def test_changes_after_reading_are_written_not_the_stale_raw_text(
+    catalog: Catalog, data: st.DataObject
+) -> None:
+    text = format_po(catalog)
+    raw, plain = parse_po(text), pofile._parse(text, "x", fast=False)
+    for _ in range(data.draw(st.integers(1, 3))):
+        if not plain.entries:
+            break
+        i = data.draw(st.integers(0, len(plain.entries) - 1))
+        mutate = data.draw(MUTATIONS)
+        mutate(raw.entries[i])
+        mutate(plain.entries[i])
+    if data.draw(st.booleans()):
+        raw.entries.append(Entry("appended", "qoshuldi"))
+        plain.entries.append(Entry("appended", "qoshuldi"))
+    try:
+        expected = format_po(plain)
+    except KeyError:  # a mutation made two keys equal: nothing to compare
+        return
+    assert format_po(raw) == expected
+    assert format_po_bytes(raw) == expected.encode("utf-8")
+
+
+def test_every_escape_and_odd_string_reads_as_the_line_parser_reads_it() -> None:
+    body = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'
+    cases = [
+        ('msgid "tab\\there"\nmsgstr "\\\\ and \\"q\\""\n', True),  # canonical escapes: raw
+        ('msgid "ends\\n"\nmsgstr "x"\n', True),
+        ('msgid "\\101"\nmsgstr "octal"\n', False),  # valid, not our layout: decoded
+        ('msgid "raw\ttab"\nmsgstr "x"\n', False),
+        ('msgid "in\\nside"\nmsgstr "x"\n', False),
+        ('msgid "bell\\a"\nmsgstr "\\x41"\n', False),
+        ('#: a.md:1\n#: b.md:2\nmsgid "two lines"\nmsgstr "x"\n', False),
+        ('#: ./a.md:007\nmsgid "normalised"\nmsgstr "x"\n', False),
+        ('#: a.md:0\nmsgid "line zero"\nmsgstr "x"\n', True),
+        ('#: a.md:0012345\nmsgid "padded line"\nmsgstr "x"\n', False),
+        ('#: a.md:123456789\nmsgid "long line number"\nmsgstr "x"\n', False),  # not raw: safe
+        ('#: x:0y:5\nmsgid "only the last colon counts"\nmsgstr "x"\n', True),
+        ('#: a.md:1 b.md:2\nmsgid "two on a line"\nmsgstr "x"\n', False),
+        ('#: a\u00a0b:1\nmsgid "a no-break space splits a reference"\nmsgstr "x"\n', False),
+        ('#. \nmsgid "empty comment with a space"\nmsgstr "x"\n', False),
+        ('#, fuzzy\nmsgid "fuzzy, untranslated"\nmsgstr ""\n', False),
+        ('#, fuzzy\n#| msgctxt "c"\n#| msgid "o\\"ld"\nmsgid "new"\nmsgstr "y"\n', True),
+        ('#| msgid "previous, not fuzzy"\nmsgid "p"\nmsgstr "y"\n', True),
+        ('msgctxt ""\nmsgid ""\nmsgstr "empty context and msgid"\n', True),
+    ]
+    for case, raw in cases:
+        text = f"{body}\n{case}"
+        catalog = parse_po(text)
+        assert isinstance(raw_items(catalog)[0], Entry) is not raw, case
+        assert format_po(catalog) == straightforward(text), case
+        assert catalog.entries == pofile._parse(text, "x", fast=False).entries, case
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        'msgid "abc\\"\n"\nmsgstr ""\n',  # an escaped quote where the closing one should be
+        'msgid "a"\nmsgstr "x\\"\n"\n',
+        'msgid "a"\nmsgstr "x\\" y\\"\n"\n',
+        '#, fuzzy\n#| msgid "o\\"\n"\nmsgid "a"\nmsgstr "x"\n',
+        'msgid "a"\nmsgstr "x" y"\n',  # an unescaped quote
+        'msgid "a"\nmsgstr "x\\\\" y"\n',  # an escaped backslash, then an unescaped quote
+        'msgid "a"\nmsgstr "\\q"\n',
+        'msgid "a\\"\nmsgstr ""\n',
+    ],
+)
+def test_broken_strings_fail_as_the_line_parser_fails(case: str) -> None:
+    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#. c\n' + case
+    with pytest.raises(PoSyntaxError) as expected:
+        straightforward(text)
+    with pytest.raises(PoSyntaxError) as caught:
+        parse_po(text, "x")
+    assert (caught.value.line, caught.value.message) == (
+        expected.value.line,
+        expected.value.message,
+    )
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(usual=True), st.data())
+def test_damaged_files_fail_as_the_line_parser_fails(catalog: Catalog, data: st.DataObject) -> None:
+    text = format_po(catalog)
+    quotes = [i for i, c in enumerate(text) if c == '"']  # where damage is most telling
+    at = data.draw(st.sampled_from(quotes) | st.integers(0, len(text) - 1))
+    after = at + data.draw(
+        st.sampled_from([0, 1])
+    )  # insert before the character there, or replace it
+    damaged = text[:at] + data.draw(st.sampled_from(['"', "\\", "\n", "#", "x", ""])) + text[after:]
+    try:
+        expected = straightforward(damaged)
+    except PoSyntaxError as error:
+        with pytest.raises(PoSyntaxError) as caught:
+            parse_po(damaged, "x")
+        assert (caught.value.line, caught.value.message) == (error.line, error.message)
+    else:
+        assert format_po(parse_po(damaged)) == expected
+
+
+def test_an_entry_spread_over_blank_lines_is_one_entry() -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n\n# note\n\n#. auto\n\nmsgid "a"\n\nmsgstr "b"\n\n'
+        'msgid "c"\nmsgstr "d"\n'
+    )
+    catalog = parse_po(text)
+    assert [(e.comments, e.auto_comments, e.msgid) for e in catalog.entries] == [
+        (["note"], ["auto"], "a"),
+        ([], [], "c"),
+    ]
+    assert format_po(parse_po(text)) == straightforward(text)
