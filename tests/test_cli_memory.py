@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
-from click.testing import CliRunner
-from conftest import database_url
+from cli_helpers import cli_store, fails, run
 from sqlalchemy import func, select
 
 from app.cli import main
@@ -15,7 +15,7 @@ from app.core.pofile import write_po
 from app.core.tmx import read_tmx
 from app.services import memory
 from app.store.db import Database
-from app.store.models import GlossaryTerm, Language, MemoryUnit
+from app.store.models import GlossaryTerm, MemoryUnit
 
 TMX = """<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header srclang="en"/><body>
@@ -30,40 +30,11 @@ CSV = "source,target,note,do_not_translate\nUNHCR,,UN agency,yes\nasylum,sığı
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The store the commands find through TERJIME_* variables, with ug/tr/ru languages."""
-    from app.core.languages import get_language
-
     memory.reset_indexes()
-    url = database_url(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    for name, value in {"INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": url,
-                        "SOURCE": str(tmp_path / "source"), "LOCALES": str(tmp_path / "locales"),
-                        "SECRET_KEY": "test-secret", "SYNC": "0"}.items():
-        monkeypatch.setenv(f"TERJIME_{name}", value)
-    store = Database(url)
-    store.upgrade()
-    with store.session() as session:
-        for code in ("ug", "tr", "ru"):
-            language = get_language(code)
-            session.add(Language(code=code, name=language.english_name,
-                                 direction=language.direction))
+    store = cli_store(tmp_path, monkeypatch)
     yield store
     store.dispose()
     memory.reset_indexes()
-
-
-def run(*args: str, ok: bool = True):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output + (result.stderr or "")
-    return result
-
-
-def fails(*args: str) -> str:
-    result = run(*args, ok=False)
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("terjime: error: "), result.stderr
-    return lines[0]
 
 
 def count(database: Database, model) -> int:
@@ -73,9 +44,10 @@ def count(database: Database, model) -> int:
 
 def test_every_command_has_help() -> None:
     for group in ("memory", "glossary"):
-        assert main.commands.get(group) is None or main.commands[group].help
+        command_group = main.get_command(click.Context(main), group)  # lazily loaded
+        assert command_group.help
         assert "Usage:" in run(group, "--help").output
-        for name, command in main.commands[group].commands.items():
+        for name, command in command_group.commands.items():
             assert command.help, f"terjime {group} {name} has no help text"
             assert "Usage:" in run(group, name, "--help").output
 
@@ -93,23 +65,25 @@ def test_memory_import_and_export(database: Database, tmp_path: Path) -> None:
     assert "wrote" in run("memory", "export", "ug", "-o", str(target)).output
     assert "(1 units)" in run("memory", "export", "ug", "-o", str(target)).output
     assert read_tmx(target.read_bytes()).pairs("en", "ug") == [
-        ("No return is safe for Uyghurs.", "ئۇيغۇرلار ئۈچۈن ھېچقانداق قايتۇرۇش بىخەتەر ئەمەس.")]
+        ("No return is safe for Uyghurs.", "ئۇيغۇرلار ئۈچۈن ھېچقانداق قايتۇرۇش بىخەتەر ئەمەس.")
+    ]
     stdout = run("memory", "export", "tr", "-o", "-").stdout_bytes
     assert read_tmx(stdout).pairs("en", "tr") == [
-        ("No return is safe for Uyghurs.", "Uygurlar için hiçbir geri dönüş güvenli değildir.")]
+        ("No return is safe for Uyghurs.", "Uygurlar için hiçbir geri dönüş güvenli değildir.")
+    ]
 
 
 def test_memory_import_refusals_change_nothing(database: Database, tmp_path: Path) -> None:
     bad = tmp_path / "bad.tmx"
     bad.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><tmx>&a;</tmx>')
     assert "bad.tmx is not a TMX file: it declares its own DTD" in fails(
-        "memory", "import", str(bad))
+        "memory", "import", str(bad)
+    )
     good = tmp_path / "good.tmx"
     good.write_bytes(TMX)
     assert "has no units for ru" in fails("memory", "import", str(good), "--lang", "ru")
     assert "unknown language xx" in fails("memory", "import", str(good), "--lang", "xx")
-    assert "unknown language xx" in fails("memory", "export", "xx", "-o",
-                                          str(tmp_path / "x.tmx"))
+    assert "unknown language xx" in fails("memory", "export", "xx", "-o", str(tmp_path / "x.tmx"))
     assert not (tmp_path / "x.tmx").exists()
     assert count(database, MemoryUnit) == 0
     missing = run("memory", "import", str(tmp_path / "missing.tmx"), ok=False)
@@ -119,10 +93,17 @@ def test_memory_import_refusals_change_nothing(database: Database, tmp_path: Pat
 def test_memory_import_po(database: Database, tmp_path: Path) -> None:
     path = tmp_path / "locales" / "ug" / "LC_MESSAGES" / "statement.po"
     path.parent.mkdir(parents=True)
-    write_po(path, Catalog(header={"Language": "ug"}, entries=[
-        Entry("Kept sentence.", "ساقلانغان جۈملە."),
-        Entry("Fuzzy.", "گۇمانلىق", flags=["fuzzy"]),
-        Entry("Removed sentence.", "ئۆچۈرۈلگەن جۈملە.", obsolete=True)]))
+    write_po(
+        path,
+        Catalog(
+            header={"Language": "ug"},
+            entries=[
+                Entry("Kept sentence.", "ساقلانغان جۈملە."),
+                Entry("Fuzzy.", "گۇمانلىق", flags=["fuzzy"]),
+                Entry("Removed sentence.", "ئۆچۈرۈلگەن جۈملە.", obsolete=True),
+            ],
+        ),
+    )
     output = run("memory", "import-po").output
     assert "ug: 2 units added" in output
     assert "2 already in the memory" in run("memory", "import-po").output
@@ -132,8 +113,9 @@ def test_memory_import_po(database: Database, tmp_path: Path) -> None:
 def test_glossary_import_and_export(database: Database, tmp_path: Path) -> None:
     source = tmp_path / "terms.csv"
     source.write_text(CSV, encoding="utf-8")
-    assert "tr: 2 added, 0 updated, 0 unchanged" in run("glossary", "import", "tr",
-                                                        str(source)).output
+    assert (
+        "tr: 2 added, 0 updated, 0 unchanged" in run("glossary", "import", "tr", str(source)).output
+    )
     run("glossary", "export", "tr", "-o", str(tmp_path / "tr.tbx"))
     tbx = (tmp_path / "tr.tbx").read_bytes()
     assert tbx.startswith(b"<?xml") and "sığınma".encode() in tbx
@@ -141,15 +123,16 @@ def test_glossary_import_and_export(database: Database, tmp_path: Path) -> None:
     csv_text = (tmp_path / "tr.csv").read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[1:] == ["asylum,sığınma,,no", "UNHCR,UNHCR,UN agency,yes"]
     assert run("glossary", "export", "tr", "-o", "-", "--format", "tbx").stdout_bytes == tbx
-    assert "0 added, 0 updated, 2 unchanged" in run("glossary", "import", "tr",
-                                                    str(tmp_path / "tr.tbx")).output
+    assert (
+        "0 added, 0 updated, 2 unchanged"
+        in run("glossary", "import", "tr", str(tmp_path / "tr.tbx")).output
+    )
 
 
 def test_glossary_refusals_change_nothing(database: Database, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("source,target\nrefugee,\n", encoding="utf-8")
-    assert "bad.csv, line 2: give the translation" in fails("glossary", "import", "ug",
-                                                          str(bad))
+    assert "bad.csv, line 2: give the translation" in fails("glossary", "import", "ug", str(bad))
     garbage = tmp_path / "garbage.csv"
     garbage.write_bytes(bytes(range(256)))
     assert "not a text file" in fails("glossary", "import", "ug", str(garbage))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
-from click.testing import CliRunner
-from conftest import database_url
+from cli_helpers import cli_store, fails, run
 from sqlalchemy import func, select
 
 from app.cli import main
 from app.services import accounts
 from app.store.db import Database
-from app.store.models import ApiToken, AuditLog, Invite, Language, User
+from app.store.models import ApiToken, AuditLog, Invite, User
 
 PASSWORD = "a long enough passphrase"
 
@@ -20,40 +20,10 @@ PASSWORD = "a long enough passphrase"
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The store the commands will find through TERJIME_* variables, with ug/tr/ru languages."""
-    from app.core.languages import get_language
-
-    url = database_url(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    for name, value in {"INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": url,
-                        "SOURCE": str(tmp_path / "source"), "LOCALES": str(tmp_path / "locales"),
-                        "SECRET_KEY": "test-secret", "SYNC": "0"}.items():
-        monkeypatch.setenv(f"TERJIME_{name}", value)
     monkeypatch.delenv("TERJIME_PUBLIC_URL", raising=False)
-    store = Database(url)
-    store.upgrade()
-    with store.session() as session:
-        for code in ("ug", "tr", "ru"):
-            language = get_language(code)
-            session.add(Language(code=code, name=language.english_name,
-                                 direction=language.direction))
+    store = cli_store(tmp_path, monkeypatch)
     yield store
     store.dispose()
-
-
-def run(*args: str, ok: bool = True, input: str | None = None):
-    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output + (result.stderr or "")
-    return result
-
-
-def fails(*args: str, input: str | None = None) -> str:
-    """Run a command that must be refused: exit 1 and one `terjime: error:` line."""
-    result = run(*args, ok=False, input=input)
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("terjime: error: "), result.stderr
-    return lines[0]
 
 
 def count(database: Database, model) -> int:
@@ -62,7 +32,7 @@ def count(database: Database, model) -> int:
 
 
 def test_every_user_command_has_help() -> None:
-    group = main.commands["user"]
+    group = main.get_command(click.Context(main), "user")  # lazily loaded
     assert group.help
     assert "Usage:" in run("user", "--help").output
     for name, command in group.commands.items():
@@ -80,27 +50,49 @@ def test_invite_prints_a_working_link(database: Database, monkeypatch) -> None:
         assert invite.languages == ["tr", "ug"] and invite.created_by is None
     monkeypatch.setenv("TERJIME_PUBLIC_URL", "https://translate.example.org/")
     result = run("user", "invite", "--role", "editor", "--days", "2")
-    assert result.output.strip().splitlines()[-1].startswith(
-        "https://translate.example.org/invite/")
+    assert (
+        result.output.strip().splitlines()[-1].startswith("https://translate.example.org/invite/")
+    )
     assert "editor for all languages" in result.output
 
 
-@pytest.mark.parametrize("args", [
-    ("--role", "translator", "--lang", "xx"),
-    ("--role", "overlord"),
-    ("--role", "admin", "--lang", "ug"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--role", "translator", "--lang", "xx"),
+        ("--role", "overlord"),
+        ("--role", "admin", "--lang", "ug"),
+    ],
+)
 def test_bad_invites_are_refused(database: Database, args) -> None:
     fails("user", "invite", *args)
     assert count(database, Invite) == 0
 
 
 def test_add_list_token_deactivate(database: Database) -> None:
-    result = run("user", "add", "Amina", "--role", "editor", "--lang", "ug", "--password-stdin",
-                 "--email", "amina@example.org", input=PASSWORD + "\n")
+    result = run(
+        "user",
+        "add",
+        "Amina",
+        "--role",
+        "editor",
+        "--lang",
+        "ug",
+        "--password-stdin",
+        "--email",
+        "amina@example.org",
+        input=PASSWORD + "\n",
+    )
     assert "Created Amina (editor for ug)" in result.output
-    run("user", "add", "Publisher Pat", "--role", "publisher", "--password-stdin",
-        input=PASSWORD + "\n")
+    run(
+        "user",
+        "add",
+        "Publisher Pat",
+        "--role",
+        "publisher",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     with database.session() as session:
         user = accounts.authenticate(session, "amina", PASSWORD)
         assert accounts.describe_memberships(user) == [("editor", "ug")]
@@ -120,17 +112,20 @@ def test_add_list_token_deactivate(database: Database) -> None:
     assert actions == ["user.create", "user.create", "token.create", "user.deactivate"]
 
 
-@pytest.mark.parametrize(("args", "stdin"), [
-    (("Amina", "--role", "editor", "--lang", "ug"), PASSWORD),  # no --password-stdin
-    (("Amina", "--role", "editor", "--password-stdin"), "short"),
-    (("Amina", "--role", "editor", "--password-stdin"), "amina"),
-    (("Taken", "--role", "editor", "--password-stdin"), PASSWORD),
-    (("taken", "--role", "editor", "--password-stdin"), PASSWORD),
-    (("A", "--role", "editor", "--password-stdin"), PASSWORD),
-    (("Amina", "--role", "chief", "--password-stdin"), PASSWORD),
-    (("Amina", "--role", "translator", "--lang", "zz", "--password-stdin"), PASSWORD),
-    (("Amina", "--role", "translator", "--password-stdin", "--email", "nope"), PASSWORD),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (("Amina", "--role", "editor", "--lang", "ug"), PASSWORD),  # no --password-stdin
+        (("Amina", "--role", "editor", "--password-stdin"), "short"),
+        (("Amina", "--role", "editor", "--password-stdin"), "amina"),
+        (("Taken", "--role", "editor", "--password-stdin"), PASSWORD),
+        (("taken", "--role", "editor", "--password-stdin"), PASSWORD),
+        (("A", "--role", "editor", "--password-stdin"), PASSWORD),
+        (("Amina", "--role", "chief", "--password-stdin"), PASSWORD),
+        (("Amina", "--role", "translator", "--lang", "zz", "--password-stdin"), PASSWORD),
+        (("Amina", "--role", "translator", "--password-stdin", "--email", "nope"), PASSWORD),
+    ],
+)
 def test_bad_accounts_are_refused(database: Database, args, stdin) -> None:
     run("user", "add", "Taken", "--role", "admin", "--password-stdin", input=PASSWORD)
     fails("user", "add", *args, input=stdin + "\n")

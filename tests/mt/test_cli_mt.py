@@ -6,72 +6,58 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import database_url
+from cli_helpers import cli_store, fails, run
 from sqlalchemy import func, select
 
-from app.cli import main
 from app.store.db import Database
 from app.store.models import AuditLog, EngineSetting, Language
 
-ENV_KEYS = ("TERJIME_MICROSOFT_KEY", "TERJIME_MICROSOFT_REGION", "TERJIME_DEEPL_KEY",
-            "TERJIME_DEEPL_FREE", "TERJIME_LIBRETRANSLATE_URL", "TERJIME_LIBRETRANSLATE_API_KEY",
-            "TERJIME_LIBRETRANSLATE_SELF_HOSTED")
+ENV_KEYS = (
+    "TERJIME_MICROSOFT_KEY",
+    "TERJIME_MICROSOFT_REGION",
+    "TERJIME_DEEPL_KEY",
+    "TERJIME_DEEPL_FREE",
+    "TERJIME_LIBRETRANSLATE_URL",
+    "TERJIME_LIBRETRANSLATE_API_KEY",
+    "TERJIME_LIBRETRANSLATE_SELF_HOSTED",
+)
 
 
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     """The store the commands find through TERJIME_* variables, with ug, tr and ru."""
-    from app.core.languages import get_language
-
-    url = database_url(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    for name, value in {"INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": url,
-                        "SOURCE": str(tmp_path / "source"), "LOCALES": str(tmp_path / "locales"),
-                        "SECRET_KEY": "test-secret", "SYNC": "0"}.items():
-        monkeypatch.setenv(f"TERJIME_{name}", value)
     for name in ENV_KEYS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERJIME_LIBRETRANSLATE_URL", "http://127.0.0.1:5000")
-    store = Database(url)
-    store.upgrade()
-    with store.session() as session:
-        for code in ("ug", "tr", "ru"):
-            language = get_language(code)
-            session.add(Language(code=code, name=language.english_name,
-                                 direction=language.direction))
+    store = cli_store(tmp_path, monkeypatch)
     yield store
     store.dispose()
 
 
-def run(*args: str, ok: bool = True):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output + (result.stderr or "")
-    return result
-
-
-def fails(*args: str) -> str:
-    result = run(*args, ok=False)
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("terjime: error: "), result.stderr
-    return lines[0]
-
-
 def switches(database: Database) -> set[tuple[str, str]]:
     with database.session() as session:
-        return {tuple(row) for row in session.execute(
-            select(EngineSetting.engine, Language.code)
-            .join(Language, Language.id == EngineSetting.language_id)
-            .where(EngineSetting.enabled.is_(True)))}
+        return {
+            tuple(row)
+            for row in session.execute(
+                select(EngineSetting.engine, Language.code)
+                .join(Language, Language.id == EngineSetting.language_id)
+                .where(EngineSetting.enabled.is_(True))
+            )
+        }
 
 
 def test_list_shows_everything_off(database: Database) -> None:
     out = run("mt", "list").output
     lines = out.splitlines()
-    assert lines[0].split() == ["ENGINE", "SERVICE", "CONFIGURED", "THIRD", "PARTY", "ENABLED",
-                                "FOR"]
+    assert lines[0].split() == [
+        "ENGINE",
+        "SERVICE",
+        "CONFIGURED",
+        "THIRD",
+        "PARTY",
+        "ENABLED",
+        "FOR",
+    ]
     by_engine = {line.split()[0]: line for line in lines[1:]}
     assert set(by_engine) == {"google", "mymemory", "microsoft", "deepl", "libre"}
     assert "no: set TERJIME_DEEPL_KEY" in by_engine["deepl"]
@@ -81,8 +67,10 @@ def test_list_shows_everything_off(database: Database) -> None:
 
 def test_enable_and_disable(database: Database) -> None:
     out = run("mt", "enable", "google", "--lang", "ug", "--lang", "tr").output
-    assert "Google Translate enabled for ug: the text of Uyghur segments is now sent to " \
-           "Google Translate (a third party)" in out
+    assert (
+        "Google Translate enabled for ug: the text of Uyghur segments is now sent to "
+        "Google Translate (a third party)" in out
+    )
     assert switches(database) == {("google", "ug"), ("google", "tr")}
     by_engine = {line.split()[0]: line for line in run("mt", "list").output.splitlines()}
     assert by_engine["google"].rstrip().endswith("tr, ug")
@@ -90,8 +78,12 @@ def test_enable_and_disable(database: Database) -> None:
     assert "Google Translate disabled for tr: no more text is sent to it." in out
     assert switches(database) == {("google", "ug")}
     with database.session() as session:
-        actions = [tuple(row) for row in session.execute(select(AuditLog.action, AuditLog.actor_id)
-                                       .order_by(AuditLog.id))]
+        actions = [
+            tuple(row)
+            for row in session.execute(
+                select(AuditLog.action, AuditLog.actor_id).order_by(AuditLog.id)
+            )
+        ]
     assert actions == [("engine.enable", None)] * 2 + [("engine.disable", None)]
 
 
@@ -100,14 +92,18 @@ def test_enabling_an_unconfigured_engine_says_what_is_missing(database: Database
     assert "note: DeepL is not configured yet: set TERJIME_DEEPL_KEY." in out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("enable", "babelfish", "--lang", "ug"), "unknown engine 'babelfish'"),
-    (("enable", "google", "--lang", "ug", "--lang", "xx"), "unknown language 'xx'"),
-    (("enable", "deepl", "--lang", "ug"), "DeepL does not offer Uyghur (ug)"),
-    (("disable", "babelfish", "--lang", "ug"), "unknown engine"),
-])
-def test_refusals_are_one_line_and_change_nothing(database: Database, args: tuple[str, ...],
-                                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("enable", "babelfish", "--lang", "ug"), "unknown engine 'babelfish'"),
+        (("enable", "google", "--lang", "ug", "--lang", "xx"), "unknown language 'xx'"),
+        (("enable", "deepl", "--lang", "ug"), "DeepL does not offer Uyghur (ug)"),
+        (("disable", "babelfish", "--lang", "ug"), "unknown engine"),
+    ],
+)
+def test_refusals_are_one_line_and_change_nothing(
+    database: Database, args: tuple[str, ...], message: str
+) -> None:
     assert message in fails("mt", *args)
     assert switches(database) == set()
     with database.session() as session:
