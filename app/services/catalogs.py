@@ -23,7 +23,7 @@ from app.core.catalog import AUTOMATIC_FORMAT_FLAGS, Catalog, Entry
 from app.core.document import Document, DocumentError, load_document
 from app.core.languages import Language, get_language
 from app.core.merge import MergeStats, merge
-from app.core.pofile import PoSyntaxError, format_po, read_po, write_po
+from app.core.pofile import PoSyntaxError, format_po_bytes, read_po, write_po
 from app.core.rebuild import Rendered, render
 from app.project import Project, ProjectError
 
@@ -146,7 +146,9 @@ def extract(project: Project, domains: Iterable[str] | None = None) -> list[Extr
             old = read_po(pot_path)
             if "POT-Creation-Date" in old.header:
                 catalog.header["POT-Creation-Date"] = old.header["POT-Creation-Date"]
-            if format_po(old) == format_po(catalog):
+            # Compare with the bytes on disk, as write_po does: formatting ``old`` as well
+            # would decode every entry of a catalogue that was read without decoding.
+            if format_po_bytes(catalog) == pot_path.read_bytes():
                 results.append(ExtractResult(domain, pot_path, catalog, changed=False))
                 continue
             catalog.header["POT-Creation-Date"] = _now()
@@ -248,7 +250,7 @@ def update(project: Project) -> list[UpdateResult]:
             if path.is_file():
                 old = read_po(path)
                 merged, stats = merge(template, old)
-                changed = format_po(merged) != format_po(old)
+                changed = format_po_bytes(merged) != path.read_bytes()
             else:
                 merged = new_translation(template, domain, language)
                 stats = MergeStats(new=len(merged.entries))
