@@ -332,30 +332,26 @@ def revert(doc: str, lang: str, segment_id: int):
 @bp.post(SEGMENT + "/comments")
 @require(Action.TRANSLATE)
 def comment(doc: str, lang: str, segment_id: int):
-    document, language = lookup(doc, lang)
-    segment = segment_of(document, segment_id)
-    text = request.form.get("text", "")
-    try:
-        discussion.add_comment(db_session(), segment, language, me(), text)
-    except ValidationError as error:
-        return _refused(document, language, segment, str(error), text)
-    db_session().commit()
-    flash("Comment added.", "info")
-    return _back(document, language, f"seg-{segment.id}")
+    return _add_talk(doc, lang, segment_id, discussion.add_comment, "Comment added.")
 
 
 @bp.post(SEGMENT + "/suggestions")
 @require(Action.TRANSLATE)
 def suggest(doc: str, lang: str, segment_id: int):
+    return _add_talk(doc, lang, segment_id, discussion.add_suggestion, "Suggestion added.")
+
+
+def _add_talk(doc: str, lang: str, segment_id: int, add, done: str):  # noqa: ANN001, ANN202
+    """Add a comment or a suggestion from a form post; a refused text is shown back, not lost."""
     document, language = lookup(doc, lang)
     segment = segment_of(document, segment_id)
     text = request.form.get("text", "")
     try:
-        discussion.add_suggestion(db_session(), segment, language, me(), text)
+        add(db_session(), segment, language, me(), text)
     except ValidationError as error:
         return _refused(document, language, segment, str(error), text)
     db_session().commit()
-    flash("Suggestion added.", "info")
+    flash(done, "info")
     return _back(document, language, f"seg-{segment.id}")
 
 
