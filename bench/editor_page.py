@@ -62,13 +62,9 @@ def time_get(client, url: str, runs: int) -> list[float]:  # noqa: ANN001
     return times
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segments", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=50)
-    args = parser.parse_args(argv)
-
-    with bench_project(args.segments) as (app, _work):
+def measure(segments: int = 2000, runs: int = 50) -> dict:
+    """Page timings (first page, page 20, a filter, a search) and the unpaged peer."""
+    with bench_project(segments) as (app, _work):
         ids = segment_ids(app)
         editor = make_user(app, "bench-editor", "editor", "ug")
         decorate(app, editor, ids)
@@ -87,12 +83,36 @@ def main(argv: list[str] | None = None) -> int:
             ("filter: fuzzy drafts", f"{base}?fuzzy=1"),
             ("search source and target", f"{base}?q=refugee+convention"),
         ]
-        results = [(name, time_get(client, url, args.runs)) for name, url in pages]
+        results = [(name, time_get(client, url, runs)) for name, url in pages]
         app.config["PAGE_SIZE"] = len(ids)
-        peer = time_get(client, base, max(5, args.runs // 5))
+        peer = time_get(client, base, max(5, runs // 5))
+    return {"segments": len(ids), "pages": results, "peer": peer}
 
+
+def figures(quick: bool = False) -> list:
+    from bench.common import Figure
+
+    result = measure(runs=15 if quick else 50)
+    peer = statistics.median(result["peer"]) * 1000
+    rows = []
+    for name, times in result["pages"][:2]:
+        p50 = statistics.median(times) * 1000
+        rows.append(Figure(f"editor page, {result['segments']:,}-segment language: {name}",
+                           p50, "ms", "<= 100 ms", p50 <= 100,
+                           "all segments on one page", peer))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args(argv)
+
+    result = measure(args.segments, args.runs)
+    results, peer, count = result["pages"], result["peer"], result["segments"]
     ours = statistics.median(results[0][1])
-    print(f"Editor page of a {len(ids):,}-segment language (SQLite WAL); p50 of {args.runs} "
+    print(f"Editor page of a {count:,}-segment language (SQLite WAL); p50 of {args.runs} "
           f"requests each; peer: every segment on one page, p50 of {len(peer)}")
     print()
     print("| page | p50 | p90 | goal |")
@@ -103,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {p50 * 1000:.1f} ms | {percentile(times, 0.9) * 1000:.1f} ms | "
               f"<= 100 ms ({verdict}) |")
     peer_p50 = statistics.median(peer)
-    print(f"| peer: all {len(ids):,} segments unpaged | {peer_p50 * 1000:.0f} ms | "
+    print(f"| peer: all {count:,} segments unpaged | {peer_p50 * 1000:.0f} ms | "
           f"{percentile(peer, 0.9) * 1000:.0f} ms | ratio {peer_p50 / ours:.0f}x slower |")
     return 0
 

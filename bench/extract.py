@@ -72,12 +72,8 @@ def command(args: list[str], cwd: Path) -> Callable[[], object]:
     return lambda: subprocess.run(args, cwd=cwd, check=True, capture_output=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=1.0)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
-
+def measure(size_mb: float = 1.0, runs: int = 5) -> dict:
+    """Median times of ``terjime extract`` and of each installed peer, as commands."""
     from app.core.pofile import read_po
     from app.project import Project
     from app.services.catalogs import extract
@@ -87,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         (work / "source").mkdir()
         doc = work / "source" / "big.md"
-        doc.write_text(generate(int(args.size_mb * 1024 * 1024)), encoding="utf-8")
+        doc.write_text(generate(int(size_mb * 1024 * 1024)), encoding="utf-8")
         size = doc.stat().st_size
         project = Project(work / "source", work / "locales")
 
@@ -96,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             extract(project)
 
         ours_cmd = [str(bindir / "terjime"), "extract"]
-        rows = [("terjime extract (command)", median_time(command(ours_cmd, work), args.runs))]
-        in_process = median_time(ours_in_process, args.runs)
+        rows = [("terjime extract (command)", median_time(command(ours_cmd, work), runs))]
+        in_process = median_time(ours_in_process, runs)
         entries = len(read_po(work / "locales" / "big.pot").entries)
         peers: list[tuple[str, list[str]]] = []
         md2po = bindir / "md2po"
@@ -139,10 +135,36 @@ def main(argv: list[str] | None = None) -> int:
                     ],
                 )
             )
-        peer_runs = max(3, args.runs // 2)
+        peer_runs = max(3, runs // 2)
         for name, cmd in peers:
             rows.append((name, median_time(command(cmd, work), peer_runs)))
 
+    return {"rows": rows, "size": size, "entries": entries, "in_process": in_process,
+            "peer_runs": peer_runs}
+
+
+def figures(quick: bool = False) -> list:
+    from bench.common import Figure
+
+    result = measure(runs=3 if quick else 5)
+    rows = result["rows"]
+    ours = rows[0][1]
+    label = f"segment + extract a {result['size'] / 1e6:.2f} MB statement"
+    if len(rows) == 1:
+        return [Figure(label, ours, "s", ">= 2x faster than the peer", None, "no peer installed")]
+    return [Figure(label, ours, "s", ">= 2x faster than the peer", seconds / ours >= 2,
+                   name, seconds) for name, seconds in rows[1:]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    result = measure(args.size_mb, args.runs)
+    rows, size, entries = result["rows"], result["size"], result["entries"]
+    in_process, peer_runs = result["in_process"], result["peer_runs"]
     ours = rows[0][1]
     print(
         f"Segment + extract a {size / 1e6:.2f} MB statement ({entries} entries); "

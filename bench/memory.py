@@ -142,23 +142,16 @@ def service_timings(units: list[str], queries: list[str]) -> tuple[float, list[f
     return build / 1000, times
 
 
-def main(argv: list[str] | None = None) -> int:
+def measure(units_count: int = 200_000, queries_count: int = 60, corpus_kind: str = "zipf",
+            store: bool = True) -> dict:
+    """Index search vs ``process.extract`` per query (ms), and the service through the store."""
     from rapidfuzz import fuzz, process
 
     from app.core.memory_index import MemoryIndex
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=200_000)
-    parser.add_argument("--queries", type=int, default=60)
-    parser.add_argument("--corpus", choices=("zipf", "uniform"), default="zipf")
-    parser.add_argument("--no-store", action="store_true", help="skip the service figure")
-    args = parser.parse_args(argv)
-    if args.queries < 50:
-        parser.error("use at least 50 queries")
-
-    corpus = Corpus(args.corpus)
-    units = [corpus.sentence() for _ in range(args.units)]
-    queries = make_queries(corpus, units, args.queries)
+    corpus = Corpus(corpus_kind)
+    units = [corpus.sentence() for _ in range(units_count)]
+    queries = make_queries(corpus, units, queries_count)
     build_seconds, index = timed(lambda: MemoryIndex(enumerate(units)))
     build_seconds /= 1000
 
@@ -175,6 +168,46 @@ def main(argv: list[str] | None = None) -> int:
         identical += found == [(text, score, i) for text, score, i in expected]
         with_matches += bool(expected)
 
+    result = {"ours": ours, "plain": plain, "cutoff": cutoff, "identical": identical,
+              "with_matches": with_matches, "queries": len(queries), "build": build_seconds}
+    if store:
+        result["first"], result["service"] = service_timings(units, queries)
+    return result
+
+
+def figures(quick: bool = False) -> list:
+    from bench.common import Figure
+
+    result = measure(units_count=50_000 if quick else 200_000, queries_count=50)
+    p50 = statistics.median(result["ours"])
+    plain = statistics.median(result["plain"])
+    s50 = statistics.median(result["service"])
+    units = "50,000" if quick else "200,000"
+    same = result["identical"] == result["queries"]
+    return [
+        Figure(f"memory suggestions, 120-char query, {units} units (index search)", p50, "ms",
+               f"<= {GOAL_MS:.0f} ms, results identical", p50 <= GOAL_MS and same,
+               "rapidfuzz process.extract", plain),
+        Figure(f"memory suggestions through the store (SQLite), {units} units", s50, "ms",
+               f"<= {GOAL_MS:.0f} ms", s50 <= GOAL_MS, "rapidfuzz process.extract", plain),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=200_000)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--corpus", choices=("zipf", "uniform"), default="zipf")
+    parser.add_argument("--no-store", action="store_true", help="skip the service figure")
+    args = parser.parse_args(argv)
+    if args.queries < 50:
+        parser.error("use at least 50 queries")
+
+    result = measure(args.units, args.queries, args.corpus, store=not args.no_store)
+    ours, plain, cutoff = result["ours"], result["plain"], result["cutoff"]
+    identical, with_matches = result["identical"], result["with_matches"]
+    build_seconds = result["build"]
+    queries = range(result["queries"])
     p50 = statistics.median(ours)
     met = "met" if p50 <= GOAL_MS else "NOT met"
     print(f"# Memory suggestions: {args.units:,} units ({args.corpus} corpus), "
@@ -187,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
               f"ms | {label} | {statistics.median(times):.1f} ms | "
               f"{statistics.median(times) / p50:.1f}x | <= {GOAL_MS:.0f} ms ({met}) |")
     if not args.no_store:
-        first, service = service_timings(units, queries)
+        first, service = result["first"], result["service"]
         s50 = statistics.median(service)
         print(f"| `memory_matches()` through the store (SQLite) | {s50:.2f} ms | "
               f"{percentile(service, .9):.2f} ms | `process.extract` (plain) | "

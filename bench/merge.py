@@ -172,8 +172,10 @@ def shifted(amended: Catalog, rng_seed: int = 3) -> Catalog:
     return catalog
 
 
-def merge_rows(work: Path, label: str, pot: Path, po: Path, runs: int) -> tuple[list[str], str]:
-    """Table rows for one scenario (time and fuzzy matches, ours and msgmerge's)."""
+def merge_rows(work: Path, label: str, pot: Path, po: Path, runs: int
+               ) -> tuple[list[str], str, dict]:
+    """Table rows for one scenario (time and fuzzy matches, ours and msgmerge's), the note,
+    and the raw figures (``ours_ms``, ``peer_ms`` or None) for the runner."""
     out = work / "merged.po"
     stages: dict[str, list[float]] = {
         "read_po(pot)": [],
@@ -210,7 +212,7 @@ def merge_rows(work: Path, label: str, pot: Path, po: Path, runs: int) -> tuple[
         both = len(theirs & fuzzy_msgids(out))
     else:
         peer_cell = fuzzy_peer = ratio = "n/a (msgmerge missing)"
-        theirs, both = set(), 0
+        theirs, both, peer_ms = set(), 0, None
     rows = [
         f"| full merge, file to file: {label} | {ours_ms:.0f} ms | {peer_cell} | "
         f"{ratio} | <= 100 ms {'✓' if ours_ms <= 100 else '✗'} |",
@@ -223,7 +225,9 @@ def merge_rows(work: Path, label: str, pot: Path, po: Path, runs: int) -> tuple[
         + ", ".join(f"{name} {statistics.median(v):.0f} ms" for name, v in stages.items())
         + f"; of write_po's {write_ms:.0f} ms, {fsync_ms:.1f} ms are fsync (file and folder)."
     )
-    return rows, note
+    numbers = {"ours_ms": ours_ms, "peer_ms": peer_ms,
+               "fuzzy_ok": ours_fuzzy >= len(theirs)}
+    return rows, note, numbers
 
 
 def fsync_share(out: Path, catalog: Catalog, runs: int) -> tuple[float, float]:
@@ -309,6 +313,30 @@ def run_codec_table(work: Path, po: Path, runs: int) -> list[str]:
     return rows
 
 
+def figures(quick: bool = False) -> list:
+    from bench.common import Figure
+
+    entries, runs = 20000, 3 if quick else 7
+    old_pot, po_catalog, new_pot = make_catalogs(entries, 20)
+    found = []
+    with tempfile.TemporaryDirectory(prefix="terjime-bench-merge-") as name:
+        work = Path(name)
+        write_po(work / "old.po", po_catalog)
+        write_po(work / "new.pot", new_pot)
+        write_po(work / "shifted.pot", shifted(new_pot))
+        del old_pot, po_catalog, new_pot
+        gc.collect()
+        for label, pot in (("20 sentences edited", "new.pot"),
+                           ("20 edited + every reference moved", "shifted.pot")):
+            _rows, _note, numbers = merge_rows(work, label, work / pot, work / "old.po", runs)
+            found.append(Figure(
+                f"merge after amendment, {entries:,} segments, file to file: {label}",
+                numbers["ours_ms"], "ms", "<= 100 ms, fuzzy >= msgmerge's",
+                numbers["ours_ms"] <= 100 and numbers["fuzzy_ok"],
+                "msgmerge --previous", numbers["peer_ms"]))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=20000)
@@ -335,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
                 "shifted.pot",
             ),
         ):
-            rows, note = merge_rows(work, label, work / pot, work / "old.po", args.runs)
+            rows, note, _numbers = merge_rows(work, label, work / pot, work / "old.po",
+                                              args.runs)
             print("\n".join(rows))
             notes.append(note)
         print("\n" + "\n\n".join(notes))

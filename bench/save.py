@@ -183,6 +183,32 @@ def time_polib(path: Path, runs: int) -> list[float]:
     return times
 
 
+def measure(segments: int = 20_000, saves: int = 500, polib_runs: int = 5) -> dict:
+    """Save timings through the API and polib rewrite timings, from one run."""
+    started = time.perf_counter()
+    with bench_project(segments) as (app, work):
+        setup = time.perf_counter() - started
+        ids = segment_ids(app)
+        token = new_token(app, make_user(app, "bench", "translator", "ug"))
+        save_times = time_saves(app, token, ids, saves)
+        po_path = work / "locales" / "ug" / "LC_MESSAGES" / "bench.po"
+        entries = sum(1 for line in po_path.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("msgid ")) - 1
+        polib_times = time_polib(po_path, polib_runs)
+    return {"segments": len(ids), "entries": entries, "setup": setup, "saves": save_times,
+            "polib": polib_times}
+
+
+def figures(quick: bool = False) -> list:
+    from bench.common import Figure
+
+    result = measure(saves=100 if quick else 500, polib_runs=3 if quick else 5)
+    ours, peer = statistics.median(result["saves"]), statistics.median(result["polib"])
+    return [Figure(f"save one segment, PUT, {result['segments']:,}-segment statement (p50)",
+                   ours * 1000, "ms", "<= 5 ms", ours <= 0.005,
+                   "polib rewrite of the PO", peer * 1000)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=20_000)
@@ -190,21 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--polib-runs", type=int, default=5)
     args = parser.parse_args(argv)
 
-    started = time.perf_counter()
-    with bench_project(args.segments) as (app, work):
-        setup = time.perf_counter() - started
-        ids = segment_ids(app)
-        token = new_token(app, make_user(app, "bench", "translator", "ug"))
-        saves = time_saves(app, token, ids, args.saves)
-        po_path = work / "locales" / "ug" / "LC_MESSAGES" / "bench.po"
-        entries = sum(1 for line in po_path.read_text(encoding="utf-8").splitlines()
-                      if line.startswith("msgid ")) - 1
-        polib_times = time_polib(po_path, args.polib_runs)
-
+    result = measure(args.segments, args.saves, args.polib_runs)
+    saves, polib_times = result["saves"], result["polib"]
     ours, peer = statistics.median(saves), statistics.median(polib_times)
-    print(f"Save one segment on a {len(ids):,}-segment statement ({entries:,}-entry PO); "
-          f"SQLite WAL; {len(saves)} saves, {len(polib_times)} polib rewrites; "
-          f"set-up (generate, extract, import) {setup:.1f} s")
+    print(f"Save one segment on a {result['segments']:,}-segment statement "
+          f"({result['entries']:,}-entry PO); SQLite WAL; {len(saves)} saves, "
+          f"{len(polib_times)} polib rewrites; set-up (generate, extract, import) "
+          f"{result['setup']:.1f} s")
     print()
     print("| figure | ours p50 | ours p90 | peer | peer p50 | ratio peer/ours | goal |")
     print("|---|---|---|---|---|---|---|")
