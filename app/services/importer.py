@@ -22,7 +22,16 @@ from app.core.states import State
 from app.project import Project
 from app.services.catalogs import extract_document
 from app.services.sync import SyncReport
-from app.store.models import Document, History, Language, Segment, SignOff, Translation, utcnow
+from app.store.models import (
+    AuditLog,
+    Document,
+    History,
+    Language,
+    Segment,
+    SignOff,
+    Translation,
+    utcnow,
+)
 
 FUZZY_CUTOFF = 70.0
 #: Ids per ``IN (...)`` query (well under SQLite's and PostgreSQL's parameter limits).
@@ -73,9 +82,14 @@ def ensure_language(session: Session, code: str) -> Language:
 
 
 def reopen_sign_offs(
-    session: Session, document: Document, reason: str, language: Language | None = None
+    session: Session, document: Document, reason: str, language: Language | None = None,
+    *, audit: bool = True,
 ) -> int:
-    """Re-open the active sign-offs of a document (one language or all), recording why."""
+    """Re-open the active sign-offs of a document (one language or all), recording why.
+
+    Each re-opened sign-off gets an audit-log row with no actor (a source amendment, an
+    import); callers that know the person write their own row and pass ``audit=False``.
+    """
     query = select(SignOff).where(SignOff.document_id == document.id, SignOff.reopened_at.is_(None))
     if language is not None:
         query = query.where(SignOff.language_id == language.id)
@@ -84,6 +98,10 @@ def reopen_sign_offs(
         sign_off.reopened_at = utcnow()
         sign_off.reopened_reason = reason
         count += 1
+        if audit:
+            code = (language or session.get(Language, sign_off.language_id)).code
+            session.add(AuditLog(actor_id=None, action="sign-off-reopened",
+                                 target=f"{document.name}/{code}", details={"reason": reason}))
     return count
 
 

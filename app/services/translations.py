@@ -262,7 +262,7 @@ def _reopen(session: Session, row: Translation, user: User, what: str) -> None:
     document = session.get(Document, segment.document_id)
     language = session.get(Language, row.language_id)
     reason = f"segment {segment.position + 1} {what} by {user.display_name}"
-    if reopen_sign_offs(session, document, reason, language):
+    if reopen_sign_offs(session, document, reason, language, audit=False):
         _audit(session, user, "sign-off-reopened", f"{document.name}/{language.code}",
                reason=reason)
 

@@ -127,6 +127,10 @@ def test_a_source_amendment_reopens_the_sign_off(client, editor, app, project_di
     with database(app).session() as session:
         row = session.scalar(select(SignOff))
         assert row.reopened_at is not None and row.reopened_reason.startswith("source amended")
+        reopened = session.scalar(select(AuditLog).where(AuditLog.action == "sign-off-reopened"))
+        assert reopened.actor_id is None and reopened.target == "statement/ug"
+        assert reopened.details["reason"].startswith("source amended")
+    assert audit(app).count("sign-off-reopened") == 1
     html = client.get(EDITOR).get_data(as_text=True)
     assert "Re-opened" in html and "source amended" in html
     assert "source amended" in client.get("/").get_data(as_text=True)
