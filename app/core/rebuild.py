@@ -262,25 +262,58 @@ img{max-width:100%}
 p,li,h1,h2,h3,h4,h5,h6,td,th{unicode-bidi:plaintext}"""
 
 
-def html_page(markdown: str, language: Language | None, *, fallback_title: str = "") -> str:
+_COMMENT_RE = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+
+
+def _html_block_as_text(_self: object, tokens: list[Token], i: int, *_: object) -> str:
+    content = tokens[i].content
+    if _COMMENT_RE.fullmatch(content):
+        return ""
+    return f"<p>{html.escape(content.strip())}</p>\n"
+
+
+def _html_inline_as_text(_self: object, tokens: list[Token], i: int, *_: object) -> str:
+    content = tokens[i].content
+    return "" if _COMMENT_RE.fullmatch(content) else html.escape(content)
+
+
+# Renders raw HTML of the statement as text, comments dropped (for files that leave Terjime).
+_ESCAPING = markdown_parser()
+_ESCAPING.add_render_rule("html_block", _html_block_as_text)
+_ESCAPING.add_render_rule("html_inline", _html_inline_as_text)
+
+
+def html_page(markdown: str, language: Language | None, *, fallback_title: str = "",
+              notice: str | None = None, notice_class: str = "notice", extra_css: str = "",
+              policy: str | None = None, raw_html: bool = True) -> str:
     """A standalone UTF-8 HTML page (no external assets) for rebuilt Markdown.
 
     Text blocks take their direction from their own first strong character
     (``unicode-bidi: plaintext``), so an English fallback paragraph in a draft of an RTL
-    language reads left to right with its full stop in place.
+    language reads left to right with its full stop in place. ``notice`` (escaped) opens
+    the body as a ``<p role="note">``; ``extra_css`` follows the base style; ``policy`` is
+    written as a Content-Security-Policy ``<meta>`` (for files opened outside the app);
+    ``raw_html=False`` shows raw HTML of the statement as text instead of passing it on.
     """
     env: dict = {}
     tokens = _visible(_RENDERER.parse(without_front_matter(markdown), env))
-    body = _RENDERER.renderer.render(tokens, _RENDERER.options, env)
+    renderer = _RENDERER if raw_html else _ESCAPING
+    body = renderer.renderer.render(tokens, renderer.options, env)
     lang = language.bcp47 if language is not None else "en"
     direction = "rtl" if language is not None and language.rtl else "ltr"
     title = html.escape(_first_heading(tokens) or fallback_title)
+    meta = ('<meta http-equiv="Content-Security-Policy" content="'
+            f'{html.escape(policy, quote=False).replace(chr(34), "&quot;")}">\n'
+            if policy else "")
+    style = f"{_STYLE}\n{extra_css}" if extra_css else _STYLE
+    banner = (f'<p role="note" class="{html.escape(notice_class)}">{html.escape(notice)}</p>\n'
+              if notice else "")
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}">\n<head>\n'
-        f'<meta charset="utf-8">\n'
+        f'<meta charset="utf-8">\n{meta}'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>\n{_STYLE}\n</style>\n</head>\n<body>\n"
-        f"{body}</body>\n</html>\n"
+        f"<title>{title}</title>\n<style>\n{style}\n</style>\n</head>\n<body>\n"
+        f"{banner}{body}</body>\n</html>\n"
     )
 
 

@@ -17,7 +17,15 @@ from app.export.base import (
     register,
 )
 
+# isort: split
 # Format modules (each registers itself on import). Keep one import per line.
+import app.export.catalogs  # noqa: F401
+import app.export.docx  # noqa: F401
+import app.export.html  # noqa: F401
+import app.export.pdf  # noqa: F401
+import app.export.text  # noqa: F401
+import app.export.tmx  # noqa: F401
+import app.export.xliff  # noqa: F401
 
 __all__ = ["DRAFT_MARK", "RENDERERS", "Localized", "Renderer", "Unit", "UnknownFormatError",
            "get_renderer", "register"]
