@@ -5,7 +5,9 @@
 The bundled statement in each of its 14 target languages plus the two Uyghur script variants
 (16 outputs), every segment translated with real sentences of that language (the export tests'
 samples), rendered through every renderer in ``app.export.RENDERERS`` — what a release of all
-languages does, minus writing files. Goal: all formats × 15 languages in <= 5 s.
+languages does, minus writing files. Goal: all formats × 15 languages in <= 5 s. The first run
+in a fresh process is reported apart ("cold": it includes importing WeasyPrint and subsetting
+the HTML fonts, both cached for the process afterwards); the goal is judged on the median.
 
 Peers, measured in the same run on the same languages where a tool exists: GNU ``msgfmt``
 compiling our PO into MO, and Chromium's ``--print-to-pdf`` printing our HTML export (the PDF
@@ -126,7 +128,9 @@ def figures(quick: bool = False) -> list:
     result = measure(runs=1 if quick else 3)
     total = statistics.median(result["totals"])
     rows = [Figure(f"export all {len(result['per_format'])} formats × {result['count']} "
-                   "languages", total, "s", f"<= {GOAL_SECONDS:.0f} s", total <= GOAL_SECONDS)]
+                   "languages", total, "s", f"<= {GOAL_SECONDS:.0f} s", total <= GOAL_SECONDS),
+            Figure("the same, first run in a fresh process (cold)", result["totals"][0], "s",
+                   "(information)", None)]
     for name, peer_seconds in result["peers"].items():
         ours = statistics.median(result["per_format"][name])
         peer = "msgfmt (command)" if name == "mo" else "chromium --print-to-pdf"
@@ -157,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "met" if total <= GOAL_SECONDS else "MISSED"
     print(f"| **all formats** | **{total:.2f} s** | | | goal <= {GOAL_SECONDS:.0f} s "
           f"({verdict}) |")
+    print(f"\nFirst (cold) run in this process: {result['totals'][0]:.2f} s.")
     return 0 if total <= GOAL_SECONDS else 1
 
 
