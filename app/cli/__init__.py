@@ -27,6 +27,9 @@ LAZY_COMMANDS = {
     "memory": "app.cli.memory",
     "glossary": "app.cli.memory",
     "check": "app.cli.check",
+    "publish": "app.cli.publish",
+    "export": "app.cli.publish",
+    "releases": "app.cli.publish",
 }
 
 

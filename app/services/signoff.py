@@ -37,20 +37,35 @@ def latest(session: Session) -> dict[tuple[int, int], SignOff]:
     return {(row.document_id, row.language_id): row for row in rows}
 
 
-def _require_checks_pass(session: Session, document: Document, language: Language,
-                         project: object | None) -> None:
+def checks_blocker(session: Session, document: Document, language: Language,
+                   project: object | None) -> str | None:
+    """Why error-level quality checks block this language (sign-off and release), or None."""
     from app.services import quality
 
     errors = quality.document_errors(session, document, language)
     whole = [f for f in quality.document_findings(session, project, document, language)
              if f.severity == "error"]
-    if errors or whole:
-        parts = [quality.describe(errors)] if errors else []
-        parts += [f"document {f.check_id}: {f.message}" for f in whole]
-        total = len(errors) + len(whole)
-        remain = "errors remain" if total != 1 else "error remains"
-        raise SignOffRefused(f"{total} quality check {remain} ({'; '.join(parts)}); "
-                             "fix them before signing off")
+    if not errors and not whole:
+        return None
+    parts = [quality.describe(errors)] if errors else []
+    parts += [f"document {f.check_id}: {f.message}" for f in whole]
+    total = len(errors) + len(whole)
+    remain = "errors remain" if total != 1 else "error remains"
+    return f"{total} quality check {remain} ({'; '.join(parts)}); fix them before signing off"
+
+
+def approval_blocker(session: Session, document: Document, language: Language) -> str | None:
+    """Why not every active segment is approved (sign-off and release), or None."""
+    progress = progress_for(session, document, language)
+    if progress.total == 0:
+        return "this statement has no segments to sign off"
+    pending = progress.total - progress.counts[State.APPROVED.value]
+    if not pending:
+        return None
+    details = ", ".join(f"{progress.counts[state]} {State(state).label.lower()}"
+                        for state in ("empty", "draft", "translated") if progress.counts[state])
+    return (f"{pending} of {progress.total} segments are not approved yet ({details}); "
+            "approve every segment first")
 
 
 def sign_off(session: Session, document: Document, language: Language, user: User,
@@ -59,17 +74,10 @@ def sign_off(session: Session, document: Document, language: Language, user: Use
     quality checks; editors only. With ``project`` the rebuilt document is checked too."""
     if not can(user, Action.APPROVE, language.code):
         raise SignOffRefused(f"only an editor of {language.name} can sign it off")
-    progress = progress_for(session, document, language)
-    if progress.total == 0:
-        raise SignOffRefused("this statement has no segments to sign off")
-    pending = progress.total - progress.counts[State.APPROVED.value]
-    if pending:
-        details = ", ".join(f"{progress.counts[state]} {State(state).label.lower()}"
-                            for state in ("empty", "draft", "translated")
-                            if progress.counts[state])
-        raise SignOffRefused(f"{pending} of {progress.total} segments are not approved yet "
-                             f"({details}); approve every segment first")
-    _require_checks_pass(session, document, language, project)
+    reason = approval_blocker(session, document, language) or checks_blocker(
+        session, document, language, project)
+    if reason:
+        raise SignOffRefused(reason)
     existing = current(session, document, language)
     if existing is not None and existing.reopened_at is None:
         return existing
@@ -77,6 +85,6 @@ def sign_off(session: Session, document: Document, language: Language, user: Use
     session.add(row)
     session.add(AuditLog(actor_id=user.id, action="sign-off",
                          target=f"{document.name}/{language.code}",
-                         details={"segments": progress.total}))
+                         details={"segments": progress_for(session, document, language).total}))
     session.flush()
     return row

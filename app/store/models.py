@@ -424,3 +424,51 @@ class CheckResult(Base):
     text_sha256: Mapped[str] = mapped_column(String(64))
     findings: Mapped[list] = mapped_column(JSON, default=list)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Release(Base):
+    """A numbered, immutable publication of one document in one language.
+
+    The files live under ``<instance>/releases/<document>/<language>/<number>/``; their
+    checksums are recorded here (and in the bundle's manifest) so a download can be verified
+    years later. ``user_id`` is NULL for a release made on the command line.
+    """
+
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("document_id", "language_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    language_id: Mapped[int] = mapped_column(ForeignKey("language.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: SHA-256 of the source file the release was made from.
+    source_revision: Mapped[str] = mapped_column(String(64))
+    zip_name: Mapped[str] = mapped_column(String(300))
+    zip_size: Mapped[int] = mapped_column(Integer)
+    zip_sha256: Mapped[str] = mapped_column(String(64))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[Document] = relationship()
+    language: Mapped[Language] = relationship()
+    user: Mapped[User | None] = relationship()
+    files: Mapped[list[ReleaseFile]] = relationship(
+        back_populates="release", order_by="ReleaseFile.id", cascade="all, delete-orphan"
+    )
+
+
+class ReleaseFile(Base):
+    """One file of a release (a format of the language or of one of its script variants)."""
+
+    __tablename__ = "release_file"
+    __table_args__ = (UniqueConstraint("release_id", "filename"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(300))
+    #: BCP 47 tag of the file's text: "ug", or "ug-Latn" for a script variant.
+    language: Mapped[str] = mapped_column(String(40))
+    format: Mapped[str] = mapped_column(String(40))
+    media_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    release: Mapped[Release] = relationship(back_populates="files")
