@@ -9,7 +9,7 @@ from app.project import Project
 from app.store.db import Database
 
 BLUEPRINTS = ("auth", "dashboard", "editor", "api", "admin", "files", "assist", "engines",
-              "glossary", "memory")
+              "glossary", "memory", "publish")
 
 
 def database() -> Database:
