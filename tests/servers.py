@@ -29,13 +29,14 @@ def free_port() -> int:
 class Server:
     """A running ``terjime serve``; collects its output in a background thread."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, threads: int = 2, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TERJIME_SYNC_DELAY": "0.1"}
+        base = {**os.environ, "PYTHONUNBUFFERED": "1", "TERJIME_SYNC_DELAY": "0.1"}
         for name in ("TERJIME_DATABASE_URL", "TERJIME_INSTANCE", "TERJIME_SECRET_KEY"):
-            env.pop(name, None)
+            base.pop(name, None)
+        env = {**base, **(env or {})}
         self.process = subprocess.Popen(
-            [TERJIME, "serve", "--port", str(self.port), "--threads", "2"],
+            [TERJIME, "serve", "--port", str(self.port), "--threads", str(threads)],
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,
