@@ -1,16 +1,14 @@
-"""The store on PostgreSQL (psycopg 3): a throwaway server on loopback for this module.
+"""The store on PostgreSQL (psycopg 3), even when the suite itself runs on SQLite.
 
-Debian's ``postgresql`` package installs ``initdb``/``pg_ctl`` under
-``/usr/lib/postgresql/<version>/bin`` (not on PATH). Skipped on a laptop without them;
-a failure when ``CI=true``. As root, the server runs as the ``postgres`` user.
+``bash scripts/test.sh`` runs the whole suite a second time on PostgreSQL (it sets
+TERJIME_TEST_DATABASE_URL); these tests then use that server. Run alone (``pytest``), they
+start a throwaway server on loopback with ``scripts/pg.sh`` for this module. Skipped on a
+laptop without PostgreSQL; a failure when ``CI=true``.
 """
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import require_tool
+from conftest import ROOT, forget_postgres_server
 from sqlalchemy import select, text
 
 from app.cli import main
@@ -32,61 +30,36 @@ from app.store.models import Language, Segment, Suggestion, Translation
 
 pytestmark = pytest.mark.system
 
-
-def postgres_bin() -> Path:
-    """The newest Debian PostgreSQL bin folder, else whatever ``pg_ctl`` is on PATH."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda p: [int(x) for x in Path(p).parent.parent.name.split(".")
-                                  if x.isdigit()])
-    if found:
-        return Path(found[-1]).parent
-    return Path(require_tool("pg_ctl")).parent  # skips on a laptop, fails in CI
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def as_server_user(command: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: use the ``postgres`` account then."""
-    if os.geteuid() != 0:
-        return command
-    return [require_tool("runuser"), "-u", "postgres", "--", *command]
+PG_SH = ROOT / "scripts" / "pg.sh"
+NOT_INSTALLED = 3  # scripts/pg.sh's exit status when there is no PostgreSQL
 
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    """Start a throwaway PostgreSQL on 127.0.0.1 for this module; stop and delete it after."""
-    bindir = postgres_bin()
+    """The suite's PostgreSQL server, else a throwaway one for this module."""
+    if os.environ.get("TERJIME_TEST_DATABASE_URL"):
+        yield os.environ["TERJIME_TEST_DATABASE_URL"]
+        return
     folder = Path(tempfile.mkdtemp(prefix="terjime-pg-"))
-    data, log = folder / "data", folder / "server.log"
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    port = free_port()
-    subprocess.run(as_server_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                                   "-U", "terjime", "-E", "UTF8", "--no-locale"]),
-                   check=True, capture_output=True)
-    options = f"-k {folder} -p {port} -h 127.0.0.1 -F"
-    started = subprocess.run(as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o",
-                                             options, "-l", str(log), "-w", "-t", "60",
-                                             "start"]), capture_output=True, text=True)
+    started = subprocess.run(["bash", str(PG_SH), "start", str(folder)], capture_output=True,
+                             text=True)
+    if started.returncode == NOT_INSTALLED and os.environ.get("CI") != "true":
+        folder.rmdir()
+        pytest.skip(started.stderr.strip())
     if started.returncode != 0:
-        details = log.read_text() if log.exists() else started.stderr
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start:\n{details}")
+        subprocess.run(["bash", str(PG_SH), "stop", str(folder)], capture_output=True)
+        pytest.fail(f"PostgreSQL did not start:\n{started.stderr}")
+    url = started.stdout.strip()
     try:
-        yield f"postgresql://terjime@127.0.0.1:{port}/postgres"
+        yield url
     finally:
-        subprocess.run(as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                       "-w", "stop"]), capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        forget_postgres_server(url)
+        subprocess.run(["bash", str(PG_SH), "stop", str(folder)], capture_output=True)
 
 
 @pytest.fixture(autouse=True)
 def use_postgres(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """conftest's ``database_url`` (and so the ``app`` fixture) resets and uses this server."""
+    """conftest's ``database_url`` (and so the ``app`` fixture) makes its databases here."""
     monkeypatch.setenv("TERJIME_TEST_DATABASE_URL", postgres_url)
 
 
@@ -109,8 +82,9 @@ def test_db_upgrade_command_on_postgresql(postgres_url: str, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import database_url
 
-    database_url(tmp_path)  # a clean schema
-    monkeypatch.setenv("TERJIME_DATABASE_URL", postgres_url)
+    url = database_url(tmp_path)  # a new, empty database
+    assert url != postgres_url
+    monkeypatch.setenv("TERJIME_DATABASE_URL", url)
     monkeypatch.setenv("TERJIME_INSTANCE", str(tmp_path / "instance"))
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output

@@ -15,6 +15,7 @@ from app.project import Project
 from app.services import catalogs
 
 
+@pytest.mark.sqlite_only(reason="checks the zero-configuration store, instance/terjime.db")
 def test_serve_migrates_imports_prints_the_setup_link_and_serves(project_dir: Path) -> None:
     catalogs.init(Project(), ["ug", "tr"])
     po = project_dir / "locales" / "ug" / "LC_MESSAGES" / "statement.po"

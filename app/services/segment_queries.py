@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session, joinedload
 
 from app.core.states import State
@@ -135,17 +135,31 @@ def _sqlite_lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
 
 
+def _postgres_lower_collation(session: Session) -> str | None:
+    """None when the database's own lower() folds Cyrillic, else ICU's "und-x-icu" if the
+    server has ICU (asked once per connection)."""
+    info = session.connection().info
+    if "terjime_lower_collation" not in info:
+        info["terjime_lower_collation"] = session.scalar(text(
+            "SELECT CASE WHEN lower('Ж') = 'ж' THEN NULL ELSE (SELECT collname FROM pg_collation"
+            " WHERE collname = 'und-x-icu' LIMIT 1) END"))
+    return info["terjime_lower_collation"]
+
+
 def _search(session: Session, q: str, columns: list[ColumnElement]) -> ColumnElement:
     """Case-insensitive substring search over ``columns``.
 
     SQLite's LIKE folds ASCII only, which is all an ASCII or caseless (e.g. Arabic-script)
     query needs, at C speed; a query with other cased letters (Cyrillic, Turkish İ…) goes
-    through a Unicode lower() registered on the connection. PostgreSQL's lower() is Unicode.
+    through a Unicode lower() registered on the connection. PostgreSQL's lower() follows the
+    database's LC_CTYPE, ASCII-only in a "C" database: there, ICU's root collation lowers.
     """
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     if session.get_bind().dialect.name != "sqlite":
-        return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+        collation = _postgres_lower_collation(session)
+        return or_(*(func.lower(column.collate(collation) if collation else column)
+                     .like(pattern, escape="\\") for column in columns))
     if not any(not char.isascii() and char.lower() != char.upper() for char in q):
         return or_(*(column.like(pattern, escape="\\") for column in columns))
     raw = session.connection().connection.dbapi_connection
