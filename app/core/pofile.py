@@ -730,12 +730,15 @@ def _add_run(
     decoded = 0
     at = bisect_left(marked, run[0].start())
     last = bisect_left(marked, run[-1].end())
+    # The ends are taken before any match is replaced by its decoded Entry (which has none):
+    # a run can hold several marked entries.
+    ends = list(map(_match_end, run)) if at < last else []
     while at < last:  # each marked entry once: find it, then skip past its end
-        i = bisect_right(run, marked[at], key=_match_end)
+        i = bisect_right(ends, marked[at])
         checked = _unusual(run[i], controls)
         if checked is None:
             return None
-        at = bisect_left(marked, run[i].end(), at, last)
+        at = bisect_left(marked, ends[i], at, last)
         run[i], run_keys[i] = checked
         decoded += checked[0].__class__ is Entry
     items += run
@@ -1276,7 +1279,9 @@ def write_po(path: str | os.PathLike[str], catalog: Catalog) -> None:
         mode = status.st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    # The writer's process id is in the name: a crash's leftover can be told from a write
+    # in progress (see remove_stale_temps).
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         try:
@@ -1296,6 +1301,34 @@ def write_po(path: str | os.PathLike[str], catalog: Catalog) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def remove_stale_temps(path: str | os.PathLike[str]) -> list[Path]:
+    """Delete the temporary files that writes of ``path`` killed mid-way left behind.
+
+    A write whose process died (``kill -9``, power cut) leaves its hidden temporary file
+    next to the PO file, where git would see it. Only files whose writer is gone are removed,
+    so a write in progress in another process (``terjime update``) is never disturbed."""
+    target = Path(path)
+    removed = []
+    for temp in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = temp.name[len(target.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name != "posix":
+        return True  # ours, or no signal 0 to ask with: keep it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_all(descriptor: int, pieces: list[bytes | memoryview]) -> None:

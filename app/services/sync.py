@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.catalog import Catalog, Entry
-from app.core.pofile import PoSyntaxError, format_po, read_po, write_po
+from app.core.pofile import PoSyntaxError, format_po, read_po, remove_stale_temps, write_po
 from app.core.states import State, state_from_po
 from app.project import Project
 from app.services.po_export import LAST_TRANSLATOR, build_catalog, po_state
@@ -359,6 +359,7 @@ def write_back(session: Session, project: Project, document: str | None = None,
             path = project.po_path(lang.code, doc.name)
             if path in report.broken:
                 continue
+            remove_stale_temps(path)  # a crashed write's leftover (we hold the write lock)
             try:
                 catalog, updates = build_catalog(session, project, doc, lang)
             except PoSyntaxError as exc:  # broken since the import a moment ago

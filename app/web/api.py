@@ -47,7 +47,10 @@ def error(message: str, status: int, **extra: Any):
 
 def _body() -> dict:
     """The request's JSON object, or a 422 explaining what was expected."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # deeply nested arrays: ``silent`` only covers ValueError
+        data = None
     if not isinstance(data, dict):
         raise ValidationError('send a JSON object, e.g. {"text": "…", "revision": 3}, with '
                               "Content-Type: application/json")

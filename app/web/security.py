@@ -16,6 +16,7 @@ from flask import Flask, abort, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from app.services.permissions import Action, can
 from app.services.tokens import token_hash
@@ -120,6 +121,17 @@ def require_login() -> None:
     return None
 
 
+def forms_are_forms():  # noqa: ANN201
+    """Pages take form posts; only /api/ takes JSON. Flask-WTF would read a JSON body as the
+    form's data, and a body that is not an object (``0``, ``[]``) made it fail with a 500."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+        return None
+    if request.is_json:
+        return ("This page takes a form post, not JSON; the JSON API is under /api/v1/. "
+                "Nothing was changed.", 415)
+    return None
+
+
 def require(action: Action | str, language_arg: str | None = "lang") -> Callable:
     """Decorator: 403 unless the current user may do ``action`` on the view's language."""
 
@@ -143,7 +155,18 @@ def _template_helpers() -> dict[str, Any]:
     return {"can": template_can}
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in URLs: an id column is a 32-bit integer, so anything larger is a 404,
+    not a database overflow (SQLite raises on integers above 2**63 - 1)."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002, ANN001
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    """Before the blueprints are registered: the URL converter applies to their rules."""
+    app.url_map.converters["int"] = RowIdConverter
     csrf.init_app(app)
     app.context_processor(_template_helpers)
     login_manager.init_app(app)
@@ -152,5 +175,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(require_login)
+    app.before_request(forms_are_forms)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
