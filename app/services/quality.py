@@ -131,6 +131,11 @@ class _LanguageFacts:
     by_msgid: dict[str, list[tuple[int, str]]]
 
 
+#: Up to this many sentences are looked up by msgid; more are read in one pass instead (no
+#: parameter list grows with the document).
+_FEW = 400
+
+
 def _facts(session: Session, language_id: int, msgids: set[str] | None = None
            ) -> _LanguageFacts:
     glossary = tuple(
@@ -142,11 +147,16 @@ def _facts(session: Session, language_id: int, msgids: set[str] | None = None
              .join(Translation, Translation.segment_id == Segment.id)
              .where(Translation.language_id == language_id, Segment.active.is_(True),
                     Translation.state.in_(USABLE), Translation.text != ""))
-    if msgids is not None:
-        query = query.where(Segment.msgid.in_(msgids))
+    if msgids is not None and len(msgids) <= _FEW:
+        # Segments first, through ix_segment_msgid, then their translations by the
+        # (segment, language) key: one save must not read the language's every translation.
+        ids = list(session.scalars(select(Segment.id).where(Segment.msgid.in_(msgids),
+                                                            Segment.active.is_(True))))
+        query = query.where(Translation.segment_id.in_(ids))
     by_msgid: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for segment_id, msgid, text in session.execute(query):
-        by_msgid[msgid].append((segment_id, text))
+        if msgids is None or msgid in msgids:  # many msgids: one pass over the language
+            by_msgid[msgid].append((segment_id, text))
     return _LanguageFacts(glossary, by_msgid)
 
 

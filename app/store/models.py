@@ -63,6 +63,9 @@ class Segment(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "context", "msgid"),
         Index("ix_segment_doc_pos", "document_id", "active", "position"),
+        # The checks look up a sentence's other translations by msgid on every save. A hash
+        # index on PostgreSQL: a B-tree refuses entries over ~2.7 kB (a long unsplit block).
+        Index("ix_segment_msgid", "msgid", postgresql_using="hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
