@@ -81,9 +81,17 @@ def download_po(session: Session, project: Project, document: Document,
     return format_po(catalog).encode("utf-8")
 
 
+def display_name(filename: str | None) -> str:
+    """The uploaded file's base name as shown and recorded: control characters (NUL among
+    them, which PostgreSQL cannot store) dropped, at most 120 characters."""
+    name = Path(filename or "").name
+    name = "".join(char for char in name if char.isprintable())[:120].strip()
+    return name or "upload.po"
+
+
 def parse_upload(data: bytes, filename: str) -> Catalog:
     """Parse uploaded bytes with the same codec (and charset rules) as files on disk."""
-    name = Path(filename or "upload.po").name or "upload.po"
+    name = display_name(filename)
     if not data.strip():
         raise UploadError(f"{name}: the file is empty")
     if b"\x00" in data:
@@ -128,7 +136,7 @@ def apply_upload(session: Session, document: Document, language: Language, data:
                  filename: str, user_id: int | None) -> UploadResult:
     """Merge an uploaded PO file into the database (see the module docstring)."""
     catalog = parse_upload(data, filename)
-    name = Path(filename or "upload.po").name or "upload.po"
+    name = display_name(filename)
     declared = catalog.language
     if not declared:
         raise UploadError(f"{name}: the file has no Language header; expected {language.code!r}")

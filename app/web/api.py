@@ -54,7 +54,25 @@ def _body() -> dict:
     if not isinstance(data, dict):
         raise ValidationError('send a JSON object, e.g. {"text": "…", "revision": 3}, with '
                               "Content-Type: application/json")
+    if _holds_nul(data):
+        raise ValidationError("a NUL character (\\u0000) is not allowed in any field")
     return data
+
+
+def _holds_nul(data: object) -> bool:
+    """True when any key or string in ``data`` holds NUL (iterative: bodies nest deeply)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _conflict(conflict: Conflict):

@@ -132,6 +132,24 @@ def forms_are_forms():  # noqa: ANN201
     return None
 
 
+_NUL_REFUSED = ("A NUL character (\\0) is not allowed in a request's address, parameters or "
+                "form fields. Nothing was changed.", 400)
+
+
+def no_nul_characters():  # noqa: ANN201
+    """No text of ours may hold NUL (PostgreSQL cannot store it, and no statement needs it):
+    refuse it at the door rather than as a database error deep inside a page."""
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                     for key, value in request.args.items(multi=True)):
+        return _NUL_REFUSED
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        if any("\x00" in key or "\x00" in value
+               for key, value in request.form.items(multi=True)):
+            return _NUL_REFUSED
+    return None
+
+
 def require(action: Action | str, language_arg: str | None = "lang") -> Callable:
     """Decorator: 403 unless the current user may do ``action`` on the view's language."""
 
@@ -176,5 +194,6 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(require_login)
     app.before_request(forms_are_forms)
+    app.before_request(no_nul_characters)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
