@@ -150,6 +150,7 @@ def _facts(session: Session, language_id: int, msgids: set[str] | None = None
     if msgids is not None and len(msgids) <= _FEW:
         # Segments first, through ix_segment_msgid, then their translations by the
         # (segment, language) key: one save must not read the language's every translation.
+        # (Two queries: as one, SQLite's planner starts from the language's translations.)
         ids = list(session.scalars(select(Segment.id).where(Segment.msgid.in_(msgids),
                                                             Segment.active.is_(True))))
         query = query.where(Translation.segment_id.in_(ids))

@@ -55,7 +55,7 @@ def _body() -> dict:
         raise ValidationError('send a JSON object, e.g. {"text": "…", "revision": 3}, with '
                               "Content-Type: application/json")
     if _holds_nul(data):
-        raise ValidationError("a NUL character (\\u0000) is not allowed in any field")
+        raise ValidationError("a control character (NUL, \\u0000) is not allowed in any field")
     return data
 
 

@@ -132,8 +132,8 @@ def forms_are_forms():  # noqa: ANN201
     return None
 
 
-_NUL_REFUSED = ("A NUL character (\\0) is not allowed in a request's address, parameters or "
-                "form fields. Nothing was changed.", 400)
+_NUL_REFUSED = ("A control character (NUL, U+0000) is not allowed in a request's address, "
+                "parameters or form fields. Nothing was changed.", 400)
 
 
 def no_nul_characters():  # noqa: ANN201
