@@ -23,6 +23,19 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_vnu() -> list[str]:
+    """The Nu HTML Checker's command (``java -jar …/vnu.jar``); like :func:`require_tool`,
+    skips on a laptop without it and fails when CI=true (scripts/setup.sh installs it)."""
+    java = require_tool("java")
+    vnu = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not vnu.is_file():
+        message = "vnu.jar is not installed (npm ci)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI must install it: see scripts/setup.sh)")
+        pytest.skip(message)
+    return [java, "-jar", str(vnu)]
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary project with the bundled statement and babel.cfg, as the working directory."""

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+from conftest import require_vnu
 from export import samples  # tests/export/samples.py
 from fontTools.ttLib import TTFont
 
@@ -33,7 +33,6 @@ from app.export.fonts import (
 from app.export.html import bold_text
 
 ROOT = Path(__file__).resolve().parents[2]
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HTML = RENDERERS["html"]
 LABEL = "Automatic transliteration (Latin script): check against the original"
 
@@ -74,9 +73,7 @@ def latin_uyghur() -> Localized:
 
 
 def test_valid_html_for_every_kind_of_page(tmp_path: Path) -> None:
-    java = require_tool("java")
-    if not VNU.is_file():
-        pytest.skip("vnu.jar is not installed (npm install)")
+    vnu = require_vnu()
     items = {f"{code}.html": samples.sample_localized(code)
              for code in ("ug", "ru", "tr", "zh_Hans", "ar")}
     items["draft.html"] = samples.sample_localized("ug", draft=True)
@@ -86,7 +83,7 @@ def test_valid_html_for_every_kind_of_page(tmp_path: Path) -> None:
         path = tmp_path / filename
         path.write_bytes(HTML.render(item))
         paths.append(str(path))
-    result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json",
+    result = subprocess.run([*vnu, "--errors-only", "--format", "json",
                              *paths], capture_output=True, text=True, timeout=300)
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert messages == []

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 
 import pytest
-from conftest import ROOT, require_tool
+from conftest import require_vnu
 from publish_helpers import UG, instance_files, make_ready, publish, release_rows
 from review_helpers import DOC, database, save, segment_ids
 from sqlalchemy import func, select
@@ -155,12 +154,7 @@ def test_publishing_needs_the_csrf_token(client, publisher, editor, app, project
 
 def test_the_pages_are_valid_html(client, publisher, editor, app, project_dir,
                                   tmp_path) -> None:
-    java = require_tool("java")
-    vnu = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    if not vnu.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail("vnu.jar is not installed (npm install)")
-        pytest.skip("vnu.jar is not installed (npm install)")
+    vnu = require_vnu()
     make_ready(app, editor, project_dir)
     pages = {"publish.html": client.get("/publish"),
              "refused.html": publish(client, "ug", "tr"),
@@ -168,7 +162,7 @@ def test_the_pages_are_valid_html(client, publisher, editor, app, project_dir,
     pages["release.html"] = client.get(publish(client, "ug").headers["Location"])
     for name, response in pages.items():
         (tmp_path / name).write_bytes(response.data)
-    result = subprocess.run([java, "-jar", str(vnu), "--errors-only", "--format", "json",
+    result = subprocess.run([*vnu, "--errors-only", "--format", "json",
                              *(str(tmp_path / name) for name in pages)],
                             capture_output=True, text=True, timeout=300)
     assert json.loads(result.stderr or result.stdout)["messages"] == []
