@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import struct
 
-from app import __version__
 from app.core.catalog import Catalog, Entry
 from app.core.pofile import format_po_bytes
 from app.core.states import State
 from app.export.base import DRAFT_MARK, Localized, Renderer, Unit, register
-
-#: Never a volunteer's name in a file that leaves Terjime.
-LAST_TRANSLATOR = "Terjime volunteers"
+from app.services.catalogs import translation_header
 
 
 def merged_units(item: Localized) -> list[Unit]:
@@ -50,20 +47,8 @@ def catalog_of(item: Localized) -> Catalog:
     language = item.language
     status = f"release {item.release}" if item.release is not None and not item.draft \
         else "draft"
-    header = {
-        "Project-Id-Version": f"{item.name} {status}",
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": _date(item),
-        "PO-Revision-Date": _date(item),
-        "Last-Translator": LAST_TRANSLATOR,
-        "Language-Team": language.english_name,
-        "Language": language.code,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": language.plural_forms,
-        "X-Generator": f"Terjime {__version__}",
-    }
+    header = translation_header(f"{item.name} {status}", language, created=_date(item),
+                                revised=_date(item))
     if item.source_revision:
         header["X-Source-Revision"] = item.source_revision
     if item.notice:

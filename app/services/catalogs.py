@@ -163,15 +163,19 @@ def extract(project: Project, domains: Iterable[str] | None = None) -> list[Extr
 # --- init -------------------------------------------------------------------------------
 
 
-def new_translation(template: Catalog, domain: str, language: Language) -> Catalog:
-    """A fresh PO for ``language`` from a template: correct headers, every entry empty."""
-    header = {
-        "Project-Id-Version": domain,
-        "Report-Msgid-Bugs-To": template.header.get("Report-Msgid-Bugs-To", ""),
-        "POT-Creation-Date": template.header.get("POT-Creation-Date", _now()),
-        "PO-Revision-Date": _now(),
-        # Never a volunteer's name: PO files travel through git and email.
-        "Last-Translator": "Terjime volunteers",
+#: Never a volunteer's name in a PO header: PO files travel through git and email.
+LAST_TRANSLATOR = "Terjime volunteers"
+
+
+def translation_header(project_id: str, language: Language, *, created: str, revised: str,
+                       bugs_to: str = "") -> dict[str, str]:
+    """The header of a language's PO file (working files and exports alike)."""
+    return {
+        "Project-Id-Version": project_id,
+        "Report-Msgid-Bugs-To": bugs_to,
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": revised,
+        "Last-Translator": LAST_TRANSLATOR,
         "Language-Team": language.english_name,
         "Language": language.code,
         "MIME-Version": "1.0",
@@ -180,6 +184,13 @@ def new_translation(template: Catalog, domain: str, language: Language) -> Catal
         "Plural-Forms": language.plural_forms,
         "X-Generator": f"Terjime {__version__}",
     }
+
+
+def new_translation(template: Catalog, domain: str, language: Language) -> Catalog:
+    """A fresh PO for ``language`` from a template: correct headers, every entry empty."""
+    header = translation_header(
+        domain, language, created=template.header.get("POT-Creation-Date", _now()),
+        revised=_now(), bugs_to=template.header.get("Report-Msgid-Bugs-To", ""))
     entries = [
         Entry(
             msgid=e.msgid,

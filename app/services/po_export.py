@@ -21,11 +21,8 @@ from app.core.languages import get_language
 from app.core.pofile import PoSyntaxError, format_po, read_po
 from app.core.states import State
 from app.project import Project
-from app.services.catalogs import new_translation, template_header
+from app.services.catalogs import LAST_TRANSLATOR, new_translation, template_header
 from app.store.models import Document, Language, Segment, Translation
-
-#: Never a volunteer's name in a file that travels through git and email.
-LAST_TRANSLATOR = "Terjime volunteers"
 
 
 def po_state(text: str, state: str) -> str:
