@@ -68,6 +68,16 @@ def render_all(renderers: list, languages: list) -> dict[str, float]:
     return spent
 
 
+def _written(renderer, languages: list, work: Path) -> list[Path]:  # noqa: ANN001
+    """Our export of every language in one format, as files for a peer command to read."""
+    paths = []
+    for index, item in enumerate(languages):
+        path = work / f"{index}.{renderer.extension}"
+        path.write_bytes(renderer.render(item))
+        paths.append(path)
+    return paths
+
+
 def peer_times(languages: list, work: Path) -> dict[str, float]:
     """msgfmt (MO) and Chromium --print-to-pdf (PDF) over the same languages, as commands."""
     from app.export import RENDERERS
@@ -75,22 +85,14 @@ def peer_times(languages: list, work: Path) -> dict[str, float]:
     peers: dict[str, float] = {}
     msgfmt = shutil.which("msgfmt")
     if msgfmt and "po" in RENDERERS:
-        files = []
-        for index, item in enumerate(languages):
-            path = work / f"{index}.po"
-            path.write_bytes(RENDERERS["po"].render(item))
-            files.append(path)
+        files = _written(RENDERERS["po"], languages, work)
         start = time.perf_counter()
         for path in files:
             subprocess.run([msgfmt, "-o", str(path.with_suffix(".mo")), str(path)], check=True)
         peers["mo"] = time.perf_counter() - start
     chromium = shutil.which("chromium")
     if chromium and "html" in RENDERERS:
-        pages = []
-        for index, item in enumerate(languages):
-            path = work / f"{index}.html"
-            path.write_bytes(RENDERERS["html"].render(item))
-            pages.append(path)
+        pages = _written(RENDERERS["html"], languages, work)
         start = time.perf_counter()
         for page in pages:
             subprocess.run(
